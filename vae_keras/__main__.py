@@ -1,0 +1,122 @@
+"""The main command: ``python -m vae_keras train`` trains a VAE and writes its figures.
+
+With no arguments it trains a small dense VAE (2 latents) on the embedded digits, which
+needs no network and takes a minute or two on 2 CPU cores.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m vae_keras", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_train_arguments(commands.add_parser(
+        "train", help="train a VAE, print its test ELBO, save the model and figures",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter))
+    set_repo = commands.add_parser(
+        "set-repo", help="point every notebook's Colab badge and install cell at OWNER/NAME (a fork)")
+    set_repo.add_argument("repository", help="the GitHub repository, as OWNER/NAME")
+    set_repo.add_argument("--branch", default="main", help="the branch the badges open")
+    args = parser.parse_args(argv)
+    if args.command == "set-repo":
+        return set_repo_command(args)
+    return train(args)
+
+
+def set_repo_command(args):
+    from vae_keras.course import set_repository
+
+    changed = set_repository(args.repository, args.branch)
+    print(f"course.toml now points to {args.repository}@{args.branch}; rewrote {len(changed)} notebooks.")
+    return 0
+
+
+def _add_train_arguments(p):
+    from vae_keras.datasets import NAMES
+    from vae_keras.decoders import ACTIVATIONS, HEADS
+    from vae_keras.models import DECODERS, ENCODERS
+
+    p.add_argument("--dataset", default="digits", choices=NAMES,
+                   help="'digits' is embedded (no network); mnist and fashion_mnist download, "
+                        "or read --data-path, and fall back to digits when offline")
+    p.add_argument("--data-path", default=None, help="a local keras-format .npz for mnist/fashion_mnist")
+    p.add_argument("--encoder", default="dense", choices=ENCODERS, help="encoder kind")
+    p.add_argument("--decoder", default="dense", choices=DECODERS,
+                   help="decoder kind: dense, or convolutional with Conv2DTranspose ('transpose') "
+                        "or UpSampling2D + Conv2D ('upsample')")
+    p.add_argument("--latent-dim", type=int, default=2, help="size of z; 2 also draws the latent manifold")
+    p.add_argument("--epochs", type=int, default=60, help="passes over the training set")
+    p.add_argument("--batch-size", type=int, default=128, help="images per training step")
+    p.add_argument("--head", default="sigmoid", choices=tuple(HEADS),
+                   help="decoder output head; the data are rescaled to match it: sigmoid -> [0, 1], "
+                        "tanh -> [-1, 1], linear -> standardised")
+    p.add_argument("--loss", default=None, choices=("bce", "mse"),
+                   help="reconstruction loss (default: the one matched to --head: bce for sigmoid, else mse)")
+    p.add_argument("--activation", default="relu", choices=ACTIVATIONS, help="hidden-layer activation")
+    p.add_argument("--beta", type=float, default=1.0, help="weight of the KL term (1 gives the ELBO)")
+    p.add_argument("--max-train", type=int, default=None, help="use only this many training images")
+    p.add_argument("--seed", type=int, default=0, help="seeds weights, sampling and data order")
+    p.add_argument("--output", default="runs/vae", help="folder for the saved model and PNG figures")
+    p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras progress bar style")
+
+
+def train(args):
+    import keras
+
+    import vae_keras
+    from vae_keras import datasets, evaluation, plotting
+
+    if args.latent_dim < 1 or args.epochs < 1 or args.batch_size < 1:
+        sys.exit("error: --latent-dim, --epochs and --batch-size must be positive integers.")
+    print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend.")
+    data = datasets.load(args.dataset, path=args.data_path, max_train=args.max_train, seed=args.seed)
+    print(data)
+    x_train, x_test, to_pixels = _match_data_to_head(data, args.head)
+    vae = vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim, head=args.head,
+                              reconstruction=args.loss, beta=args.beta, activation=args.activation,
+                              seed=args.seed)
+    start = time.time()
+    history = vae.fit(x_train, epochs=args.epochs, batch_size=args.batch_size,
+                      validation_data=(x_test,), verbose=args.verbose)
+    print(f"Trained {args.epochs} epochs in {time.time() - start:.0f} s.")
+    test_elbo = evaluation.elbo(vae, x_test)
+    print(f"Test ELBO: {test_elbo:.2f} nats per image ({vae.reconstruction} likelihood; higher is better).")
+
+    os.makedirs(args.output, exist_ok=True)
+    model_path = os.path.join(args.output, "vae.keras")
+    vae.save(model_path)
+    written = [model_path] + _write_figures(vae, data, x_test, to_pixels, history, args.output, plotting)
+    print("Wrote:\n  " + "\n  ".join(written))
+    return 0
+
+
+def _match_data_to_head(data, head):
+    """Rescales the [0, 1] images to the head's range; returns (x_train, x_test, to_pixels)."""
+    from vae_keras import datasets
+
+    if head == "sigmoid":
+        return data.x_train, data.x_test, lambda x: x
+    if head == "tanh":
+        return datasets.to_symmetric(data.x_train), datasets.to_symmetric(data.x_test), datasets.from_symmetric
+    scaler = datasets.Standardizer().fit(data.x_train)
+    return scaler.transform(data.x_train), scaler.transform(data.x_test), scaler.inverse_transform
+
+
+def _write_figures(vae, data, x_test, to_pixels, history, folder, plotting):
+    figures = {
+        "reconstructions.png": plotting.plot_reconstructions(data.x_test[:10], to_pixels(vae.reconstruct(x_test[:10]))),
+        "samples.png": plotting.plot_samples(to_pixels(vae.generate(50, seed=0))),
+        "history.png": plotting.plot_history(history),
+    }
+    if vae.latent_dim == 2:
+        figures["latent_scatter.png"] = plotting.plot_latent_scatter(vae.encode(x_test)[0], data.y_test)
+        if vae.reconstruction == "bce":
+            figures["manifold.png"] = plotting.plot_latent_manifold(vae.decoder)
+    return [plotting.save(fig, os.path.join(folder, name)) for name, fig in figures.items()]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
