@@ -20,9 +20,17 @@ def main(argv=None):
         "set-repo", help="point every notebook's Colab badge and install cell at OWNER/NAME (a fork)")
     set_repo.add_argument("repository", help="the GitHub repository, as OWNER/NAME")
     set_repo.add_argument("--branch", default="main", help="the branch the badges open")
+    student = commands.add_parser(
+        "student-versions", help="write the student notebooks: solutions stubbed, hidden tests removed")
+    student.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
+    student.add_argument("--output", default="student", help="folder for the student notebooks")
     args = parser.parse_args(argv)
     if args.command == "set-repo":
         return set_repo_command(args)
+    if args.command == "student-versions":
+        from vae_keras.assignments import student_versions_command
+
+        return student_versions_command(args)
     return train(args)
 
 

@@ -7,6 +7,7 @@ every notebook runs in seconds; without it the notebooks train for real.
 import glob
 import os
 import re
+
 import tomllib
 
 QUICK_ENV = "VAE_KERAS_QUICK"

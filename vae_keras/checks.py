@@ -1,0 +1,86 @@
+"""Friendly checks for exercises: each passes quietly or raises AssertionError saying what
+was expected and what came instead, e.g.
+
+    decoder output has shape (None, 28, 28, 3); expected (None, 28, 28, 1)
+
+Visible test cells in the notebooks call these; nbgrader counts an AssertionError as a
+failed test and shows the message to the learner.
+"""
+
+import numpy as np
+from keras import ops
+
+
+def _numpy(x):
+    return np.asarray(ops.convert_to_numpy(x))
+
+
+def _shape_text(shape):
+    return "(" + ", ".join("None" if s is None else str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
+
+
+def check_shape(actual, expected, name="output"):
+    """actual and expected are shapes; None in expected matches any size."""
+    actual = tuple(actual)
+    matches = len(actual) == len(expected) and all(e is None or a == e for a, e in zip(actual, expected))
+    assert matches, f"{name} has shape {_shape_text(actual)}; expected {_shape_text(expected)}"
+
+
+def check_range(x, low, high, name="values"):
+    """Every value of x lies in [low, high] and is finite."""
+    x = _numpy(x)
+    check_finite(x, name)
+    assert x.min() >= low - 1e-6 and x.max() <= high + 1e-6, (
+        f"{name} lie in [{x.min():.3g}, {x.max():.3g}]; expected values in [{low:g}, {high:g}]")
+
+
+def check_finite(x, name="values"):
+    x = _numpy(x)
+    assert np.all(np.isfinite(x)), f"{name} contain NaN or infinite values; expected finite numbers"
+
+
+def check_close(actual, expected, name="result", rtol=1e-4, atol=1e-4):
+    """actual has expected's shape and matches it to within rtol/atol."""
+    actual, expected = _numpy(actual), _numpy(expected)
+    check_shape(actual.shape, expected.shape, name)
+    worst = float(np.max(np.abs(actual - expected))) if actual.size else 0.0
+    assert np.allclose(actual, expected, rtol=rtol, atol=atol), (
+        f"{name} differs from the expected values by up to {worst:.4g}")
+
+
+def check_differ(images, name="samples"):
+    """No two of the images are identical (a generator that ignores its input fails)."""
+    flat = _numpy(images).reshape(len(images), -1)
+    assert len(flat) >= 2, f"expected at least two {name}; got {len(flat)}"
+    distinct = len(np.unique(np.round(flat, 5), axis=0))
+    assert distinct == len(flat), f"only {distinct} of the {len(flat)} {name} differ; expected all to differ"
+
+
+def check_model_io(model, input_shape, output_shape, name="model"):
+    """model takes input_shape and gives output_shape (batch dimension as None)."""
+    check_shape(model.input_shape, (None, *input_shape), f"{name} input")
+    outputs = model.output_shape
+    if isinstance(outputs, list):
+        raise AssertionError(f"{name} has {len(outputs)} outputs; expected one of shape "
+                             f"{_shape_text((None, *output_shape))}")
+    check_shape(outputs, (None, *output_shape), f"{name} output")
+
+
+def check_decoder(decoder, latent_dim, image_shape=(28, 28, 1), value_range=None):
+    """A decoder maps (None, latent_dim) to (None, *image_shape), values within value_range."""
+    check_model_io(decoder, (latent_dim,), image_shape, "decoder")
+    z = np.random.default_rng(0).standard_normal((8, latent_dim)).astype("float32") * 3
+    images = decoder.predict(z, verbose=0)
+    check_finite(images, "decoded images")
+    if value_range is not None:
+        check_range(images, *value_range, name="decoded images")
+
+
+def check_encoder(encoder, latent_dim, image_shape=(28, 28, 1)):
+    """An encoder maps images to [z_mean, z_log_var, z], each (None, latent_dim)."""
+    check_shape(encoder.input_shape, (None, *image_shape), "encoder input")
+    outputs = encoder.output_shape
+    assert isinstance(outputs, list) and len(outputs) == 3, (
+        "encoder should return three outputs [z_mean, z_log_var, z]")
+    for label, shape in zip(("z_mean", "z_log_var", "z"), outputs):
+        check_shape(shape, (None, latent_dim), f"encoder's {label}")
