@@ -1,0 +1,329 @@
+"""Exercises: student versions hide the answers, and grading tells solutions from stubs.
+
+Every notebook in notebooks/ is turned into its student version once per session; each
+instructor and each student notebook is executed once (quick mode) and the results shared.
+A small synthetic notebook exercises the same machinery, and nbgrader's own command line.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from vae_keras import assignments
+from vae_keras.course import colab_url, install_target, read_course_settings
+
+pytestmark = pytest.mark.notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NAMES = [path.name for path in NOTEBOOKS]
+SETTINGS = read_course_settings(ROOT)
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def regions(source, begin, end):
+    """(lines inside begin/end regions, lines outside them), stripped and non-empty."""
+    inside, outside, within = set(), set(), False
+    for line in source.splitlines():
+        if begin in line:
+            within = True
+        elif end in line:
+            within = False
+        elif line.strip():
+            (inside if within else outside).add(line.strip())
+    return inside, outside
+
+
+def is_solution(cell):
+    return cell.metadata.get("nbgrader", {}).get("solution", False)
+
+
+def is_grade(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade", False)
+
+
+def error_of(cell):
+    """'AssertionError: message' for a cell whose outputs hold an error (or stderr text), else None."""
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            return f"{output.ename}: {output.evalue}"[:300]
+        if output.output_type == "stream" and output.name == "stderr":
+            return f"stderr: {output.text}"[:300]
+    return None
+
+
+def by_grade_id(notebook):
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in notebook.cells if "nbgrader" in cell.metadata}
+
+
+# --- The real notebooks: generated and executed once per session --------------------------
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    output = tmp_path_factory.mktemp("course") / "student"
+    assignments.student_versions(ROOT / "notebooks", output, root=ROOT)
+    return output
+
+
+@pytest.fixture(scope="module")
+def executed():
+    """executed(path) runs a notebook the first time it is asked for, then remembers it."""
+    cache = {}
+
+    def run(path):
+        if path not in cache:
+            cache[path] = assignments.execute(path)
+        return cache[path]
+
+    return run
+
+
+def pair(name, student_dir):
+    return nbformat.read(ROOT / "notebooks" / name, as_version=4), nbformat.read(student_dir / name, as_version=4)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_version_has_no_solution_code(name, student_dir):
+    instructor, student = pair(name, student_dir)
+    student_cells = by_grade_id(student)
+    solutions = [cell for cell in instructor.cells if "BEGIN SOLUTION" in cell.source]
+    assert solutions, f"{name} has no ### BEGIN SOLUTION region"
+    for cell in solutions:
+        assert is_solution(cell), f"{name}: a solution region sits outside a solution cell"
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        stubbed = student_cells[grade_id].source
+        assert "# YOUR CODE HERE" in stubbed and assignments.STUB in stubbed, f"{grade_id} has no stub"
+        inside, outside = regions(cell.source, "BEGIN SOLUTION", "END SOLUTION")
+        leaked = (inside - outside) & {line.strip() for line in stubbed.splitlines()}
+        assert not leaked, f"{grade_id}: solution lines left in the student version: {sorted(leaked)}"
+    for cell in student.cells:
+        assert not any(marker in cell.source for marker in MARKERS), f"{name}: a region marker was left"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_version_has_no_hidden_tests(name, student_dir):
+    instructor, student = pair(name, student_dir)
+    student_cells = by_grade_id(student)
+    for cell in instructor.cells:
+        if "BEGIN HIDDEN TESTS" in cell.source:
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
+            inside, outside = regions(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+            shown = {line.strip() for line in student_cells[grade_id].source.splitlines()}
+            assert not (inside - outside) & shown, f"{grade_id}: hidden test lines left in the student version"
+    assert not any("HIDDEN TESTS" in cell.source for cell in student.cells)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_version_has_no_outputs(name, student_dir):
+    for cell in nbformat.read(student_dir / name, as_version=4).cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_version_opens_itself_in_colab(name, student_dir):
+    _, student = pair(name, student_dir)
+    repository, branch = SETTINGS["repository"], SETTINGS["branch"]
+    badge, install = student.cells[0].source, student.cells[1].source
+    assert colab_url(repository, branch, f"student/{name}") in badge, f"{name}: the badge does not open itself"
+    assert f"/notebooks/{name}" not in badge, f"{name}: the badge still opens the instructor version"
+    assert "google.colab" in install and install_target(repository, branch) in install, \
+        f"{name}: the second cell is not the Colab install cell"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_version_keeps_nbgrader_metadata(name, student_dir):
+    instructor, student = pair(name, student_dir)
+    student_cells = by_grade_id(student)
+    assert student_cells.keys() == by_grade_id(instructor).keys()
+    for grade_id, cell in student_cells.items():
+        assert "checksum" in cell.metadata["nbgrader"], f"{grade_id} has no checksum"
+        if is_grade(cell):
+            assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_notebook_has_two_or_three_exercises_with_points(name):
+    notebook = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    points = assignments.exercises(notebook)
+    assert 2 <= len(points) <= 3, f"{name} has {len(points)} autograded exercises: {sorted(points)}"
+    assert all(value > 0 for value in points.values()), points
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for before, cell in zip(code, code[1:]):
+        if is_grade(cell):
+            assert is_solution(before), f"{cell.metadata['nbgrader']['grade_id']} does not follow a solution cell"
+
+
+def test_grade_ids_are_unique_across_the_course():
+    grade_ids = [grade_id for path in NOTEBOOKS for grade_id in by_grade_id(nbformat.read(path, as_version=4))]
+    assert len(grade_ids) == len(set(grade_ids)), sorted(g for g in grade_ids if grade_ids.count(g) > 1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_solutions_pass_every_test(name, executed):
+    notebook = executed(ROOT / "notebooks" / name)
+    grades, cells = assignments.grades(notebook), by_grade_id(notebook)
+    failed = {grade_id: error_of(cells[grade_id]) for grade_id, grade in grades.items() if not grade.passed}
+    assert not failed, f"{name}: tests fail on the instructor's solutions: {failed}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_untouched_student_version_fails_every_test(name, student_dir, executed):
+    grades = assignments.grades(executed(student_dir / name))
+    assert grades
+    passed = sorted(grade_id for grade_id, grade in grades.items() if grade.passed)
+    assert not passed, f"{name}: these tests pass without any work: {passed}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_version_runs_past_unfinished_exercises(name, student_dir, executed):
+    notebook = executed(student_dir / name)
+    broken = [(cell.source.splitlines()[0], error_of(cell)) for cell in notebook.cells
+              if cell.cell_type == "code" and not (is_grade(cell) or is_solution(cell))
+              and any(output.output_type == "error" for output in cell.outputs)]
+    assert not broken, f"{name}: cells outside the exercises fail without the solutions: {broken}"
+
+
+# --- A synthetic notebook: the machinery works before (and beyond) the real notebooks -----
+
+SQUARE_SOLUTION = "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"
+SQUARE_TEST = "assert square(3) == 9\n### BEGIN HIDDEN TESTS\nassert square(-2) == 4\n### END HIDDEN TESTS"
+
+
+def nbgrader_metadata(grade_id, grade, solution, points=None):
+    metadata = {"grade": grade, "grade_id": grade_id, "locked": grade, "schema_version": 3,
+                "solution": solution, "task": False}
+    if points is not None:
+        metadata["points"] = points
+    return {"nbgrader": metadata}
+
+
+def write_synthetic(folder, name="00_synthetic.ipynb"):
+    badge = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+             f"({colab_url('vae-keras/vae_keras', 'main', 'notebooks/' + name)})")
+    install = ('import sys\n\nif "google.colab" in sys.modules:\n    import subprocess\n\n'
+               '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", '
+               '"vae_keras @ git+https://github.com/vae-keras/vae_keras@main"], check=True)')
+    notebook = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                     "language": "python"}})
+    notebook.cells = [
+        new_markdown_cell(badge + "\n# Squares"),
+        new_code_cell(install),
+        new_markdown_cell("**Exercise.** Write `square(x)`."),
+        new_code_cell(SQUARE_SOLUTION, metadata=nbgrader_metadata("nb00_ex1_solution", False, True)),
+        new_code_cell(SQUARE_TEST, metadata=nbgrader_metadata("nb00_ex1_test", True, False, points=2)),
+        new_code_cell("print(sum(range(4)))"),
+    ]
+    os.makedirs(folder, exist_ok=True)
+    path = Path(folder) / name
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    """A repository-like folder: course.toml and notebooks/00_synthetic.ipynb, as the cwd."""
+    (tmp_path / "course.toml").write_text('[course]\nrepository = "someone/fork"\nbranch = "spring"\n')
+    write_synthetic(tmp_path / "notebooks")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_synthetic_student_version(course):
+    [path] = assignments.student_versions()
+    assert path == os.path.join("student", "00_synthetic.ipynb")
+    badge, install, _, solution, test, _ = nbformat.read(path, as_version=4).cells
+    assert colab_url("someone/fork", "spring", "student/00_synthetic.ipynb") in badge.source
+    assert install_target("someone/fork", "spring") in install.source
+    assert solution.source == "def square(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    assert test.source == "assert square(3) == 9"
+    assert solution.metadata["nbgrader"]["grade_id"] == "nb00_ex1_solution"
+    assert test.metadata["nbgrader"]["points"] == 2 and "checksum" in test.metadata["nbgrader"]
+
+
+def test_synthetic_autograde_tells_solution_from_stub(course):
+    [student] = assignments.student_versions()
+    assert assignments.autograde("notebooks/00_synthetic.ipynb", timeout=60) == {
+        "nb00_ex1_test": (2.0, True, None)}
+    assert assignments.autograde(student, timeout=60) == {
+        "nb00_ex1_test": (2.0, False, "NotImplementedError")}
+
+
+def test_grades_follow_nbgrader_rules():
+    """An error or anything on stderr costs the points; a test that printed to stdout keeps them."""
+    notebook = new_notebook()
+    outputs = {
+        "quiet": [],
+        "stdout": [nbformat.v4.new_output("stream", name="stdout", text="ok\n")],
+        "stderr": [nbformat.v4.new_output("stream", name="stderr", text="UserWarning: ...\n")],
+        "error": [nbformat.v4.new_output("error", ename="AssertionError", evalue="no", traceback=[])],
+    }
+    for grade_id, cell_outputs in outputs.items():
+        cell = new_code_cell("pass", metadata=nbgrader_metadata(grade_id, True, False, points=1))
+        cell.outputs = cell_outputs
+        notebook.cells.append(cell)
+    assert assignments.grades(notebook) == {"quiet": (1.0, True, None), "stdout": (1.0, True, None),
+                                            "stderr": (1.0, False, "stderr"),
+                                            "error": (1.0, False, "AssertionError")}
+
+
+def test_student_versions_refuses_bad_folders(course):
+    with pytest.raises(ValueError, match="differ from the source"):
+        assignments.student_versions("notebooks", "notebooks")
+    with pytest.raises(ValueError, match="Expected instructor notebooks"):
+        assignments.student_versions("student-typo", "student")
+
+
+def test_student_versions_reports_a_solution_outside_a_solution_cell(course):
+    path = course / "notebooks" / "00_synthetic.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    del notebook.cells[3].metadata["nbgrader"]  # the solution region stays, its cell is no longer marked
+    nbformat.write(notebook, path)
+    with pytest.raises(ValueError, match="00_synthetic.ipynb: Solution region detected in a non-solution cell"):
+        assignments.student_versions()
+
+
+def test_command_prints_what_it_wrote(course, capsys):
+    assert assignments.student_versions_command(argparse.Namespace(source="notebooks", output="handout")) == 0
+    printed = capsys.readouterr().out
+    assert os.path.join("handout", "00_synthetic.ipynb") in printed and "1 exercises, 2 points" in printed
+    assert (course / "handout" / "00_synthetic.ipynb").exists()
+
+
+def nbgrader(course_root, *args):
+    subprocess.run([sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course_root}"],
+                   cwd=course_root, check=True, capture_output=True, text=True)
+
+
+def test_nbgrader_generates_the_same_version_and_autogrades_it(tmp_path):
+    """Same student version as `nbgrader generate_assignment`; `nbgrader autograde` scores it,
+    with the hidden tests put back."""
+    source = write_synthetic(tmp_path / "source" / "ps1")
+    nbgrader(tmp_path, "generate_assignment", "ps1", "--force")
+    released = nbformat.read(tmp_path / "release" / "ps1" / source.name, as_version=4)
+    ours = assignments.student_notebook(nbformat.read(source, as_version=4))
+    assert json.dumps(ours, sort_keys=True) == json.dumps(released, sort_keys=True)
+
+    answers = {"alice": "def square(x):\n    return x ** 2",  # right
+               "bob": None,  # untouched
+               "carol": "def square(x):\n    return 3 * abs(x)"}  # passes the visible test only
+    for student, answer in answers.items():
+        submission = assignments.student_notebook(nbformat.read(source, as_version=4))
+        if answer:
+            submission.cells[3].source = answer
+        os.makedirs(tmp_path / "submitted" / student / "ps1")
+        nbformat.write(submission, tmp_path / "submitted" / student / "ps1" / source.name)
+    nbgrader(tmp_path, "autograde", "ps1", "--force")
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        scores = {student: gradebook.find_submission("ps1", student).score for student in answers}
+    assert scores == {"alice": 2.0, "bob": 0.0, "carol": 0.0}
