@@ -70,7 +70,7 @@ def check_decoder(decoder, latent_dim, image_shape=(28, 28, 1), value_range=None
     """A decoder maps (None, latent_dim) to (None, *image_shape), values within value_range."""
     check_model_io(decoder, (latent_dim,), image_shape, "decoder")
     z = np.random.default_rng(0).standard_normal((8, latent_dim)).astype("float32") * 3
-    images = decoder.predict(z, verbose=0)
+    images = _numpy(decoder(z, training=False))  # a direct call: no tf.function to trace
     check_finite(images, "decoded images")
     if value_range is not None:
         check_range(images, *value_range, name="decoded images")
@@ -84,3 +84,19 @@ def check_encoder(encoder, latent_dim, image_shape=(28, 28, 1)):
         "encoder should return three outputs [z_mean, z_log_var, z]")
     for label, shape in zip(("z_mean", "z_log_var", "z"), outputs):
         check_shape(shape, (None, latent_dim), f"encoder's {label}")
+
+
+def check_widens(model, name="decoder"):
+    """The model's Dense layers, read from its input on, never get narrower (a decoder widens).
+
+    Returns the widths, e.g. [2, 256, 512, 784].
+    """
+    import keras
+
+    widths = [model.input_shape[-1]] + [layer.units for layer in model.layers
+                                        if isinstance(layer, keras.layers.Dense)]
+    text = " -> ".join(map(str, widths))
+    assert len(widths) >= 2, f"{name} has no Dense layers; expected Dense layers that widen"
+    assert all(a <= b for a, b in zip(widths, widths[1:])), (
+        f"{name}'s Dense layers have widths {text}; expected each at least as wide as the one before")
+    return widths
