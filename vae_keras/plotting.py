@@ -1,5 +1,6 @@
 """Figures for the course. Each function returns a matplotlib Figure (save it with `save`)."""
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import norm
@@ -43,7 +44,7 @@ def plot_latent_manifold(decoder, n=15, quantile=0.95, title="The decoder's 2-D 
     edge = (1.0 - quantile) / 2
     ticks = norm.ppf(np.linspace(edge, 1.0 - edge, n))
     z = np.array([[x, y] for y in ticks[::-1] for x in ticks], dtype="float32")
-    images = decoder.predict(z, batch_size=256, verbose=0)[..., 0]
+    images = np.asarray(keras.ops.convert_to_numpy(decoder(z, training=False)))[..., 0]
     h, w = images.shape[1:3]
     canvas = images.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
     fig, ax = plt.subplots(figsize=(7, 7))

@@ -182,14 +182,14 @@ class VAE(keras.Model):
 
     def encode(self, x, batch_size=256):
         """Images (n, H, W, C) -> [z_mean, z_log_var, z], NumPy arrays (n, latent_dim)."""
-        return self.encoder.predict(x, batch_size=batch_size, verbose=0)
+        return _in_batches(self.encoder, x, batch_size)
 
     def decode(self, z, batch_size=256):
         """Latent vectors (n, latent_dim) -> images (n, H, W, C), a NumPy array."""
         z = np.asarray(ops.convert_to_numpy(z), dtype="float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"Expected latent vectors of shape (n, {self.latent_dim}); got {z.shape}.")
-        return self.decoder.predict(z, batch_size=batch_size, verbose=0)
+        return _in_batches(self.decoder, z, batch_size)
 
     def reconstruct(self, x, use_mean=True):
         """Decodes z_mean (use_mean=True) or a sample z ~ q(z|x): (n, H, W, C) -> (n, H, W, C)."""
@@ -220,6 +220,15 @@ class VAE(keras.Model):
         for part in ("encoder", "decoder"):
             config[part] = keras.saving.deserialize_keras_object(config[part])
         return cls(**config)
+
+
+def _in_batches(model, x, batch_size):
+    """model(x) batch by batch, as NumPy. A direct call traces no graph, so a notebook that
+    uses many models gets no tf.function retracing warnings (predict would)."""
+    parts = [keras.tree.flatten(model(x[i:i + batch_size], training=False))
+             for i in range(0, len(x), batch_size)]
+    outputs = [np.concatenate([ops.convert_to_numpy(part[j]) for part in parts]) for j in range(len(parts[0]))]
+    return outputs if isinstance(model.output, list) else outputs[0]
 
 
 class KLWarmup(keras.callbacks.Callback):
