@@ -66,6 +66,7 @@ def _add_train_arguments(p):
     p.add_argument("--activation", default="relu", choices=ACTIVATIONS, help="hidden-layer activation")
     p.add_argument("--beta", type=float, default=1.0, help="weight of the KL term (1 gives the ELBO)")
     p.add_argument("--max-train", type=int, default=None, help="use only this many training images")
+    p.add_argument("--max-test", type=int, default=None, help="use only this many test images")
     p.add_argument("--seed", type=int, default=0, help="seeds weights, sampling and data order")
     p.add_argument("--output", default="runs/vae", help="folder for the saved model and PNG figures")
     p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras progress bar style")
@@ -80,7 +81,8 @@ def train(args):
     if args.latent_dim < 1 or args.epochs < 1 or args.batch_size < 1:
         sys.exit("error: --latent-dim, --epochs and --batch-size must be positive integers.")
     print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend.")
-    data = datasets.load(args.dataset, path=args.data_path, max_train=args.max_train, seed=args.seed)
+    data = datasets.load(args.dataset, path=args.data_path, max_train=args.max_train,
+                         max_test=args.max_test, seed=args.seed)
     print(data)
     x_train, x_test, to_pixels = _match_data_to_head(data, args.head)
     vae = vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim, head=args.head,

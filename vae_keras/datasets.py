@@ -88,7 +88,9 @@ def _download(name):
     try:
         return loader.load_data(), f"keras.datasets.{name}"
     except Exception as error:  # no network, a proxy, a truncated file: all mean "offline"
-        reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if len(reason) > 120:  # keep the cause, which comes last ("... -- Name or service not known")
+            reason = "..." + reason[-117:]
         print(
             f"Could not download {name} ({reason}); "
             "falling back to the embedded 'digits' dataset (scikit-learn, 28x28)."

@@ -1,0 +1,63 @@
+"""Shared fixtures: a small slice of the embedded digits and one briefly trained VAE.
+
+Training is the slow part of the suite (each new model is compiled once per backend),
+so the tests that only use a trained model share a single one, trained once per session.
+Tests must not train or otherwise change it; they save or copy it instead.
+
+Under JAX every new model compiles its steps afresh, even when an identical model was
+compiled a moment ago (the saved and loaded copies of one VAE, or the same architecture
+built in two tests). A compilation cache for this session, keyed by the computation
+itself, lets them share the work; it lives in a temporary folder removed at the end.
+"""
+
+import shutil
+import tempfile
+
+import keras
+import matplotlib.pyplot as plt
+import pytest
+
+import vae_keras
+
+if keras.backend.backend() == "jax":
+    import jax
+
+    _JAX_CACHE = tempfile.mkdtemp(prefix="vae_keras_jax_cache_")
+    jax.config.update("jax_compilation_cache_dir", _JAX_CACHE)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+
+
+TRAIN_EPOCHS = 3
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """256 training and 64 test images of the embedded digits, float32 (N, 28, 28, 1) in [0, 1]."""
+    return vae_keras.load("digits", max_train=256, max_test=64, seed=0)
+
+
+@pytest.fixture(scope="session")
+def trained(digits):
+    """(vae, history): a dense VAE (latent_dim 2, sigmoid head, bce) trained for 3 epochs."""
+    vae = vae_keras.build_vae("dense", "dense", latent_dim=2, learning_rate=3e-3, seed=0)
+    history = vae.fit(digits.x_train, epochs=TRAIN_EPOCHS, batch_size=32,
+                      validation_data=(digits.x_test,), verbose=0)
+    return vae, history
+
+
+@pytest.fixture(scope="session")
+def trained_vae(trained):
+    return trained[0]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if keras.backend.backend() == "jax":
+        shutil.rmtree(_JAX_CACHE, ignore_errors=True)
+
+
+@pytest.fixture
+def close_figures():
+    """Closes every matplotlib figure a test opened."""
+    yield
+    plt.close("all")

@@ -1,0 +1,99 @@
+"""Friendly checks: quiet on good input, an AssertionError that says what was expected otherwise."""
+
+import re
+
+import numpy as np
+import pytest
+
+from vae_keras import checks
+from vae_keras.decoders import build_dense_decoder
+from vae_keras.encoders import build_dense_encoder
+
+
+def fails_with(message):
+    """pytest.raises(AssertionError) matching the whole message exactly."""
+    return pytest.raises(AssertionError, match=f"^{re.escape(message)}$")
+
+
+def test_check_shape_treats_none_as_any_size():
+    checks.check_shape((None, 28, 28, 1), (None, 28, 28, 1))
+    checks.check_shape((32, 28, 28, 1), (None, 28, 28, 1))
+    with fails_with("output has shape (32, 784); expected (None, 28, 28, 1)"):
+        checks.check_shape((32, 784), (None, 28, 28, 1))
+    with fails_with("z has shape (5,); expected (5, 2)"):
+        checks.check_shape((5,), (5, 2), name="z")
+
+
+def test_check_range_passes_inside_and_names_the_range_outside():
+    checks.check_range(np.linspace(0, 1, 10), 0, 1)
+    with fails_with("pixels lie in [-0.5, 1]; expected values in [0, 1]"):
+        checks.check_range(np.linspace(-0.5, 1, 10), 0, 1, name="pixels")
+
+
+def test_check_finite_catches_nan_and_inf():
+    checks.check_finite(np.ones(3))
+    for bad in (np.nan, np.inf):
+        with fails_with("loss contain NaN or infinite values; expected finite numbers"):
+            checks.check_finite(np.array([1.0, bad]), name="loss")
+    with pytest.raises(AssertionError, match="NaN"):
+        checks.check_range(np.array([0.5, np.nan]), 0, 1)
+
+
+def test_check_close_compares_shape_then_values():
+    checks.check_close(np.array([1.0, 2.0]), np.array([1.0, 2.00001]))
+    with fails_with("kl has shape (3,); expected (2,)"):
+        checks.check_close(np.zeros(3), np.zeros(2), name="kl")
+    with fails_with("kl differs from the expected values by up to 0.5"):
+        checks.check_close(np.array([1.0, 2.5]), np.array([1.0, 2.0]), name="kl")
+
+
+def test_check_differ_wants_every_image_distinct():
+    images = np.random.default_rng(0).random((4, 28, 28, 1))
+    checks.check_differ(images)
+    with fails_with("only 3 of the 4 samples differ; expected all to differ"):
+        checks.check_differ(np.concatenate([images[:3], images[:1]]))
+    with fails_with("expected at least two samples; got 1"):
+        checks.check_differ(images[:1])
+
+
+def test_check_model_io_accepts_a_decoder_and_rejects_an_encoder():
+    checks.check_model_io(build_dense_decoder(2), (2,), (28, 28, 1))
+    with fails_with("model has 3 outputs; expected one of shape (None, 28, 28, 1)"):
+        checks.check_model_io(build_dense_encoder(2), (28, 28, 1), (28, 28, 1))
+    with fails_with("model input has shape (None, 2); expected (None, 3)"):
+        checks.check_model_io(build_dense_decoder(2), (3,), (28, 28, 1))
+
+
+def test_check_decoder_passes_a_matching_decoder():
+    checks.check_decoder(build_dense_decoder(2), latent_dim=2, value_range=(0, 1))
+    checks.check_decoder(build_dense_decoder(2, head="linear"), latent_dim=2)
+
+
+def test_check_decoder_names_a_wrong_output_shape():
+    three_channels = build_dense_decoder(2, image_shape=(28, 28, 3))
+    with fails_with("decoder output has shape (None, 28, 28, 3); expected (None, 28, 28, 1)"):
+        checks.check_decoder(three_channels, latent_dim=2)
+    with fails_with("decoder input has shape (None, 2); expected (None, 4)"):
+        checks.check_decoder(build_dense_decoder(2), latent_dim=4)
+
+
+def test_check_decoder_names_values_outside_the_head_range():
+    with pytest.raises(AssertionError, match=r"^decoded images lie in \[-.*\]; expected values in \[0, 1\]$"):
+        checks.check_decoder(build_dense_decoder(2, head="tanh"), latent_dim=2, value_range=(0, 1))
+
+
+def test_check_encoder_passes_a_matching_encoder_and_names_mismatches():
+    checks.check_encoder(build_dense_encoder(2), latent_dim=2)
+    with fails_with("encoder's z_mean has shape (None, 2); expected (None, 3)"):
+        checks.check_encoder(build_dense_encoder(2), latent_dim=3)
+    with fails_with("encoder should return three outputs [z_mean, z_log_var, z]"):
+        checks.check_encoder(build_dense_decoder(2), latent_dim=2, image_shape=(2,))
+    with fails_with("encoder input has shape (None, 2); expected (None, 28, 28, 1)"):
+        checks.check_encoder(build_dense_decoder(2), latent_dim=2)
+
+
+def test_check_widens_accepts_a_widening_decoder_and_rejects_a_narrowing_one():
+    assert checks.check_widens(build_dense_decoder(2, hidden_units=(256, 512))) == [2, 256, 512, 784]
+    with fails_with("decoder's Dense layers have widths 2 -> 512 -> 256 -> 784; "
+                    "expected each at least as wide as the one before"):
+        checks.check_widens(build_dense_decoder(2, hidden_units=(512, 256)))

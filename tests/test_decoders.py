@@ -1,0 +1,100 @@
+"""Decoders: z (batch, latent_dim) -> images (batch, 28, 28, 1), in the range of their head."""
+
+import numpy as np
+import pytest
+from keras import ops
+
+from vae_keras import checks, decoders
+from vae_keras.decoders import build_conv_decoder, build_dense_decoder
+
+KINDS = {
+    "dense": lambda **kwargs: build_dense_decoder(2, **kwargs),
+    "transpose": lambda **kwargs: build_conv_decoder(2, upsampling="transpose", **kwargs),
+    "upsample": lambda **kwargs: build_conv_decoder(2, upsampling="upsample", **kwargs),
+}
+
+
+def decode(decoder, z):
+    return ops.convert_to_numpy(decoder(z))
+
+
+def latent_vectors(n=8, scale=1.0, seed=0):
+    return (scale * np.random.default_rng(seed).standard_normal((n, 2))).astype("float32")
+
+
+@pytest.mark.parametrize("head", decoders.HEADS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_decoder_output_shape_and_range_follow_the_head(kind, head):
+    decoder = KINDS[kind](head=head)
+    checks.check_model_io(decoder, (2,), (28, 28, 1), "decoder")
+    images = decode(decoder, latent_vectors(scale=1000.0))  # large z drives the head to its limits
+    assert images.shape == (8, 28, 28, 1)
+    assert np.all(np.isfinite(images))
+    low, high = decoders.HEADS[head]
+    assert images.min() >= low and images.max() <= high
+    if head == "sigmoid":
+        assert images.min() < 0.05 and images.max() > 0.95  # reaches both ends of [0, 1]
+    elif head == "tanh":
+        assert images.min() < -0.95 and images.max() > 0.95  # reaches both ends of [-1, 1]
+    else:
+        assert np.abs(images).max() > 10.0  # a linear head is unbounded
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_linear_head_outputs_the_logits_unchanged(kind):
+    decoder = KINDS[kind](head="linear")
+    z = latent_vectors()
+    logits = decode(decoder, z)
+    for head, squash in (("sigmoid", lambda t: 1 / (1 + np.exp(-t))), ("tanh", np.tanh)):
+        squashed = KINDS[kind](head=head)
+        squashed.set_weights(decoder.get_weights())
+        np.testing.assert_allclose(decode(squashed, z), squash(logits), atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_decoded_images_depend_on_z(kind):
+    decoder = KINDS[kind]()
+    checks.check_differ(decode(decoder, latent_vectors()), "decoded images")
+
+
+def test_dense_decoder_widens_towards_the_image():
+    decoder = build_dense_decoder(2, hidden_units=(256, 512))
+    widths = [layer.units for layer in decoder.layers if hasattr(layer, "units")]
+    assert widths == [256, 512, 784]
+
+
+@pytest.mark.parametrize("upsampling, layer_name", [("transpose", "conv2d_transpose"), ("upsample", "up_sampling2d")])
+def test_conv_decoder_doubles_a_seven_by_seven_map_twice(upsampling, layer_name):
+    decoder = build_conv_decoder(2, upsampling=upsampling)
+    reshape = next(layer for layer in decoder.layers if layer.name.startswith("reshape"))
+    assert reshape.output.shape[1:] == (7, 7, 64)
+    upsamplers = [layer for layer in decoder.layers if layer.name.startswith(layer_name)]
+    assert [layer.output.shape[1:3] for layer in upsamplers] == [(14, 14), (28, 28)]
+
+
+@pytest.mark.parametrize("activation", decoders.ACTIVATIONS)
+def test_every_hidden_activation_builds_a_working_decoder(activation):
+    decoder = build_dense_decoder(2, activation=activation)
+    images = decode(decoder, latent_vectors())
+    assert images.shape == (8, 28, 28, 1) and images.min() >= 0 and images.max() <= 1
+
+
+def test_matched_loss_pairs_each_head_with_its_likelihood():
+    assert set(decoders.MATCHED_LOSS) == set(decoders.HEADS)
+    assert decoders.MATCHED_LOSS == {"sigmoid": "bce", "tanh": "mse", "linear": "mse"}
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"head": "softmax"}, r"Unknown output head 'softmax'; expected one of \('sigmoid', 'tanh', 'linear'\)"),
+    ({"activation": "swish-ish"}, r"Unknown hidden activation 'swish-ish'; expected one of"),
+    ({"upsampling": "bilinear"}, r"Unknown upsampling 'bilinear'; expected one of \('transpose', 'upsample'\)"),
+    ({"image_shape": (30, 30, 1)}, r"must be divisible by 4"),
+])
+def test_bad_decoder_choices_raise_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        build_conv_decoder(2, **kwargs)
+
+
+def test_dense_decoder_rejects_unknown_head():
+    with pytest.raises(ValueError, match="Unknown output head"):
+        build_dense_decoder(2, head="relu")

@@ -1,0 +1,119 @@
+"""ELBO and the importance-weighted estimate of −log p(x), in nats per image."""
+
+import numpy as np
+import pytest
+
+from vae_keras import evaluation
+
+
+@pytest.fixture(scope="module")
+def minus_elbo(trained_vae, digits):
+    """−ELBO of the 64 test images, averaged over 4 seeds to quieten its one-sample noise."""
+    return -np.mean([evaluation.elbo(trained_vae, digits.x_test, seed=seed) for seed in range(4)])
+
+
+@pytest.fixture(scope="module")
+def nll(trained_vae, digits):
+    """The importance-weighted NLL estimate for several k (all 64 images in one batch: one compile each)."""
+    return {k: evaluation.importance_weighted_nll(trained_vae, digits.x_test, k=k, batch_size=64, seed=1)
+            for k in (50, 100, 200)}
+
+
+def test_elbo_is_finite_and_negative_for_bernoulli_images(trained_vae, digits):
+    value = evaluation.elbo(trained_vae, digits.x_test)
+    assert isinstance(value, float) and np.isfinite(value) and value < 0
+
+
+def test_elbo_matches_the_validation_loss_of_the_last_epoch(trained, digits, minus_elbo):
+    _, history = trained  # val_loss is −ELBO (β = 1) on the same test images and weights
+    assert minus_elbo == pytest.approx(history.history["val_loss"][-1], rel=0.01)
+
+
+def test_importance_weighted_nll_is_at_most_minus_elbo(nll, minus_elbo):
+    for k, value in nll.items():
+        assert np.isfinite(value) and value > 0
+        assert value <= minus_elbo + 0.3, f"k={k}: NLL {value:.3f} > −ELBO {minus_elbo:.3f}"
+
+
+def test_importance_weighted_nll_tightens_and_settles_as_k_grows(nll, minus_elbo):
+    assert nll[50] >= nll[100] - 0.2 and nll[100] >= nll[200] - 0.2  # more samples: a tighter bound
+    gap = minus_elbo - nll[200]
+    assert gap > 0
+    assert abs(nll[50] - nll[200]) < 0.5 * gap  # the last steps in k move it little
+
+
+def test_chunking_does_not_change_the_estimate_much(trained_vae, digits, nll):
+    """k = 200 drawn in two chunks of 100 estimates the same as k = 200 drawn at once."""
+    chunked = evaluation.importance_weighted_nll(trained_vae, digits.x_test, k=200, batch_size=64,
+                                                   max_decodes=100, seed=1)  # two chunks of 100
+    assert chunked == pytest.approx(nll[200], abs=0.5)
+
+
+def test_importance_weighted_nll_needs_at_least_one_sample(trained_vae, digits):
+    with pytest.raises(ValueError, match="k >= 1"):
+        evaluation.importance_weighted_nll(trained_vae, digits.x_test[:4], k=0)
+
+
+# --- A model whose log p(x) is known exactly -----------------------------------------------
+# A linear Gaussian decoder, x = W z + b + noise with σ² = ½ (the "mse" likelihood), has
+# p(x) = N(b, W Wᵀ + ½ I) and a Gaussian posterior p(z|x). With W = Q·diag(s) (orthonormal
+# columns Q) the posterior is N(K ᵀ(x − b), diag(1 / (1 + 2 s²))), K = Q·diag(2 s / (1 + 2 s²)):
+# a dense encoder without hidden layers can equal it exactly.
+
+PIXELS, S = 784, np.array([1.5, 0.8])
+
+
+def linear_gaussian_vae(extra_log_var=0.0, seed=0):
+    """(vae, log_p): the VAE, and a function giving the exact log p(x) per image in NumPy.
+
+    extra_log_var = 0 makes q(z|x) the exact posterior; > 0 widens it.
+    """
+    from vae_keras import VAE
+    from vae_keras.decoders import build_dense_decoder
+    from vae_keras.encoders import build_dense_encoder
+
+    rng = np.random.default_rng(seed)
+    q, _ = np.linalg.qr(rng.standard_normal((PIXELS, len(S))))
+    b = 0.3 * rng.random(PIXELS)
+    w = q * S  # (784, 2)
+    k = q * (2 * S / (1 + 2 * S**2))
+    encoder = build_dense_encoder(len(S), hidden_units=(), seed=seed)
+    encoder.get_layer("z_mean").set_weights([k, -b @ k])
+    encoder.get_layer("z_log_var").set_weights([np.zeros_like(k), -np.log1p(2 * S**2) + extra_log_var])
+    decoder = build_dense_decoder(len(S), hidden_units=(), head="linear")
+    decoder.get_layer("logits").set_weights([w.T, b])
+    vae = VAE(encoder, decoder, reconstruction="mse")
+
+    def log_p(x):
+        r = x.reshape(len(x), -1).astype("float64") - b
+        projected = r @ q
+        quadratic = 2 * np.sum(r**2, 1) - 2 * np.sum(projected**2, 1) + np.sum(projected**2 / (0.5 + S**2), 1)
+        log_det = PIXELS * np.log(0.5) + np.sum(np.log1p(2 * S**2))
+        return -0.5 * (PIXELS * np.log(2 * np.pi) + log_det + quadratic)
+
+    return vae, log_p
+
+
+def mean_elbo(vae, x, seeds=4):
+    """The ELBO averaged over a few seeds: each is a one-sample estimate."""
+    return float(np.mean([evaluation.elbo(vae, x, seed=seed) for seed in range(seeds)]))
+
+
+def test_with_the_exact_posterior_every_importance_weight_is_p_of_x(digits):
+    vae, log_p = linear_gaussian_vae()
+    x = digits.x_test
+    exact_nll = -float(np.mean(log_p(x)))
+    for k in (1, 50):
+        assert evaluation.importance_weighted_nll(vae, x, k=k, batch_size=64) == pytest.approx(exact_nll, abs=0.01)
+    assert -mean_elbo(vae, x) == pytest.approx(exact_nll, abs=0.5)  # equal in expectation
+
+
+def test_with_a_wider_posterior_nll_approaches_minus_log_p_from_above(digits):
+    vae, log_p = linear_gaussian_vae(extra_log_var=1.5)
+    x = digits.x_test
+    exact_nll = -float(np.mean(log_p(x)))
+    minus_elbo = -mean_elbo(vae, x)
+    nll_1, nll_50 = (evaluation.importance_weighted_nll(vae, x, k=k, batch_size=64) for k in (1, 50))
+    assert minus_elbo > exact_nll + 1.0  # a loose q pays for it in the ELBO
+    assert nll_1 > nll_50 > exact_nll - 0.05
+    assert nll_50 - exact_nll < 0.25 * (minus_elbo - exact_nll)

@@ -1,0 +1,81 @@
+"""`python -m vae_keras`: training end to end with tiny settings, help, and set-repo."""
+
+import keras
+import numpy as np
+import pytest
+
+import vae_keras
+from vae_keras.__main__ import main
+
+pytestmark = pytest.mark.usefixtures("close_figures")
+
+TINY = ["--epochs", "1", "--max-train", "256", "--max-test", "64", "--batch-size", "64", "--verbose", "0"]
+
+
+@pytest.mark.parametrize("head, latent_dim, figures", [
+    ("sigmoid", 2, {"reconstructions", "samples", "history", "latent_scatter", "manifold"}),
+    ("tanh", 2, {"reconstructions", "samples", "history", "latent_scatter"}),
+    ("linear", 3, {"reconstructions", "samples", "history"}),
+])
+def test_train_writes_the_model_and_figures(tmp_path, capsys, head, latent_dim, figures):
+    argv = ["train", *TINY, "--head", head, "--latent-dim", str(latent_dim), "--output", str(tmp_path)]
+    assert main(argv) == 0
+    assert {path.stem for path in tmp_path.glob("*.png")} == figures
+    for path in tmp_path.glob("*.png"):
+        assert path.read_bytes()[:4] == b"\x89PNG"
+    out = capsys.readouterr().out
+    assert "256 train, 64 test images" in out
+    assert "Test ELBO:" in out and "nats per image" in out
+    vae = keras.saving.load_model(tmp_path / "vae.keras")
+    assert isinstance(vae, vae_keras.VAE)
+    assert vae.latent_dim == latent_dim and vae.reconstruction == ("bce" if head == "sigmoid" else "mse")
+    images = vae.generate(2, seed=0)
+    assert images.shape == (2, 28, 28, 1) and np.all(np.isfinite(images))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["set-repo", "--help"]])
+def test_help_exits_cleanly(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    assert "usage: python -m vae_keras" in capsys.readouterr().out
+
+
+def test_train_help_lists_the_choices(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--head", "--decoder", "--encoder", "--latent-dim", "--epochs", "--output", "--max-train",
+                   "--max-test"):
+        assert option in out
+
+
+def test_a_command_is_required(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert "required" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "--head", "relu"], ["train", "--decoder", "conv"], ["train", "--dataset", "cifar"],
+])
+def test_unknown_choices_are_refused(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_train_refuses_non_positive_sizes(tmp_path):
+    with pytest.raises(SystemExit, match="must be positive integers"):
+        main(["train", "--epochs", "0", "--output", str(tmp_path)])
+    assert not (tmp_path / "vae.keras").exists()
+
+
+def test_set_repo_updates_course_toml(tmp_path, monkeypatch, capsys):
+    (tmp_path / "course.toml").write_text('[course]\nrepository = "vae-keras/vae_keras"\nbranch = "main"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["set-repo", "someone/fork", "--branch", "dev"]) == 0
+    assert 'repository = "someone/fork"' in (tmp_path / "course.toml").read_text()
+    assert "someone/fork@dev" in capsys.readouterr().out
