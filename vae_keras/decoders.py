@@ -14,6 +14,8 @@ import math
 import keras
 from keras import layers
 
+from vae_keras.encoders import _check_strides
+
 IMAGE_SHAPE = (28, 28, 1)
 HEADS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "linear": (-math.inf, math.inf)}
 MATCHED_LOSS = {"sigmoid": "bce", "tanh": "mse", "linear": "mse"}
@@ -37,18 +39,22 @@ def build_dense_decoder(latent_dim=2, image_shape=IMAGE_SHAPE, hidden_units=(256
 
 
 def build_conv_decoder(latent_dim=2, image_shape=IMAGE_SHAPE, filters=(64, 32), dense_units=128,
-                       upsampling="transpose", activation="relu", head="sigmoid", name="decoder"):
+                       upsampling="transpose", activation="relu", head="sigmoid", strides=None,
+                       name="decoder"):
     """Dense to a 7×7 feature map, then blocks that double it (7 -> 14 -> 28), then the head.
 
     upsampling: "transpose" (Conv2DTranspose with strides 2, learned upsampling) or
     "upsample" (UpSampling2D, a fixed nearest-neighbour copy, then Conv2D).
+    strides: one per entry of filters, 2 (double the image) or 1 (keep its size); by default
+        every block doubles it.
     """
     _check_choices(activation, head)
     if upsampling not in UPSAMPLINGS:
         raise ValueError(f"Unknown upsampling {upsampling!r}; expected one of {UPSAMPLINGS}.")
-    scale = 2 ** len(filters)
+    strides = _check_strides(strides, filters)
+    scale = 2 ** strides.count(2)
     if image_shape[0] % scale or image_shape[1] % scale:
-        raise ValueError(f"Image size {image_shape[:2]} must be divisible by 2**len(filters) = {scale}.")
+        raise ValueError(f"Image size {image_shape[:2]} must be divisible by {scale}, the upsampling factor.")
     start = (image_shape[0] // scale, image_shape[1] // scale, filters[0])
     z = keras.Input(shape=(latent_dim,), name="z")
     h = z
@@ -56,9 +62,9 @@ def build_conv_decoder(latent_dim=2, image_shape=IMAGE_SHAPE, filters=(64, 32), 
         h = layers.Dense(dense_units, activation=activation)(h)
     h = layers.Dense(math.prod(start), activation=activation)(h)
     h = layers.Reshape(start)(h)
-    for n in filters:
-        if upsampling == "transpose":
-            h = layers.Conv2DTranspose(n, 3, strides=2, padding="same", activation=activation)(h)
+    for n, stride in zip(filters, strides):
+        if upsampling == "transpose" or stride == 1:
+            h = layers.Conv2DTranspose(n, 3, strides=stride, padding="same", activation=activation)(h)
         else:
             h = layers.UpSampling2D(2)(h)
             h = layers.Conv2D(n, 3, padding="same", activation=activation)(h)

@@ -20,17 +20,22 @@ def build_dense_encoder(latent_dim=2, image_shape=IMAGE_SHAPE, hidden_units=(512
 
 
 def build_conv_encoder(latent_dim=2, image_shape=IMAGE_SHAPE, filters=(32, 64), dense_units=128,
-                       downsampling="maxpool", activation="relu", seed=None, name="encoder"):
+                       downsampling="maxpool", activation="relu", strides=None, seed=None, name="encoder"):
     """Conv2D blocks that halve the image each time (28 -> 14 -> 7), then a Dense layer.
 
     downsampling: "maxpool" (Conv2D, then MaxPooling2D) or "strides" (Conv2D with strides 2).
+    strides: one per entry of filters, 2 (halve the image) or 1 (keep its size); by default
+        every block halves it.
     """
     if downsampling not in DOWNSAMPLINGS:
         raise ValueError(f"Unknown downsampling {downsampling!r}; expected one of {DOWNSAMPLINGS}.")
+    strides = _check_strides(strides, filters)
     images = keras.Input(shape=image_shape, name="images")
     h = images
-    for n in filters:
-        if downsampling == "maxpool":
+    for n, stride in zip(filters, strides):
+        if stride == 1:
+            h = layers.Conv2D(n, 3, padding="same", activation=activation)(h)
+        elif downsampling == "maxpool":
             h = layers.Conv2D(n, 3, padding="same", activation=activation)(h)
             h = layers.MaxPooling2D(2)(h)
         else:
@@ -39,6 +44,15 @@ def build_conv_encoder(latent_dim=2, image_shape=IMAGE_SHAPE, filters=(32, 64), 
     if dense_units:
         h = layers.Dense(dense_units, activation=activation)(h)
     return _latent_head(images, h, latent_dim, seed, name)
+
+
+def _check_strides(strides, filters):
+    """The per-layer strides, each 1 or 2, one per conv layer (default: all 2)."""
+    strides = (2,) * len(filters) if strides is None else tuple(strides)
+    if len(strides) != len(filters) or any(s not in (1, 2) for s in strides):
+        raise ValueError(f"Expected strides with one entry, 1 or 2, per conv layer ({len(filters)}); "
+                         f"got {strides}.")
+    return strides
 
 
 def _latent_head(images, h, latent_dim, seed, name):

@@ -10,65 +10,78 @@
 
 import math
 
+import keras
 import numpy as np
 from keras import ops
 
 from vae_keras import losses
+from vae_keras.layers import Sampling
 
 
 def elbo(vae, x, batch_size=500, seed=0):
-    """Mean ELBO over images x, in nats (one z sample per image). Higher is better."""
-    values = [np.mean(_log_weights(vae, x[i:i + batch_size], 1, seed + i)[1]) * len(x[i:i + batch_size])
-              for i in range(0, len(x), batch_size)]
-    return float(np.sum(values) / len(x))
+    """Mean ELBO over images x (n, H, W, C), in nats (one z sample per image). Higher is better."""
+    elbo_terms = _log_weight_model(vae, 1, seed, output="elbo").predict(x, batch_size=batch_size, verbose=0)
+    return float(np.mean(elbo_terms.astype("float64")))
 
 
-def importance_weighted_nll(vae, x, k=5000, batch_size=None, max_decodes=100_000, seed=0):
-    """Mean −log p(x) over images x, estimated with k importance samples each, in nats.
+def importance_weighted_nll(vae, x, k=5000, batch_size=None, max_decodes=4096, seed=0):
+    """Mean −log p(x) over images x (n, H, W, C), estimated with k importance samples each, in nats.
 
-    Works through images in batches and samples in chunks so that at most `max_decodes`
-    images are decoded at once: k = 5000 on 10,000 test images fits in memory.
+    The k samples of each image are drawn in chunks of at most `max_decodes`, and the
+    images go through in batches of `batch_size` (default: as many as make `max_decodes`
+    decodes per step). Sampling, decoding and the log-weights run compiled on the
+    device; only the log-weights (n, chunk) come back, so k = 5000 on 10,000 test
+    images fits in memory.
     """
-    batch_size = batch_size or max(1, max_decodes // k)
-    nll = []
-    for start in range(0, len(x), batch_size):
-        x_batch = x[start:start + batch_size]
-        log_p = _importance_log_likelihood(vae, x_batch, k, max_decodes, seed + start)
-        nll.append(-log_p)
-    return float(np.mean(np.concatenate(nll)))
-
-
-def _importance_log_likelihood(vae, x, k, max_decodes, seed):
-    """log (1/k) Σ_i w_i for each image of x, accumulated chunk by chunk: shape (n,)."""
-    chunk = max(1, max_decodes // len(x))
-    running = np.full(len(x), -np.inf)
+    if k < 1:
+        raise ValueError(f"Expected k >= 1 importance samples; got {k}.")
+    n_chunks = math.ceil(k / max(1, max_decodes))
+    chunk = math.ceil(k / n_chunks)
+    batch_size = batch_size or max(1, max_decodes // chunk)
+    models = {}  # one compiled model per chunk size, reseeded for each chunk
+    log_p = np.full(len(x), -np.inf)
     for i, start in enumerate(range(0, k, chunk)):
-        log_w, _ = _log_weights(vae, x, min(chunk, k - start), seed * 7919 + i)
-        running = np.logaddexp(running, _logsumexp(log_w, axis=1))
-    return running - math.log(k)
+        size = min(chunk, k - start)
+        if size not in models:
+            models[size] = _log_weight_model(vae, size, seed)
+        model = models[size]
+        state = model.sampling.seed_generator.state
+        state.assign(np.array([seed * 7919 + i, 0], dtype=state.dtype))
+        log_w = model.predict(x, batch_size=batch_size, verbose=0).astype("float64")
+        log_p = np.logaddexp(log_p, _logsumexp(log_w, axis=1))
+    return float(np.mean(math.log(k) - log_p))
 
 
-def _log_weights(vae, x, k, seed):
-    """log w = log p(x|z) + log p(z) − log q(z|x) for k samples z ~ q(z|x) per image.
+def _log_weight_model(vae, k, seed, output="log_w"):
+    """A Keras model: images x (n, H, W, C) -> one value per sample z_i ~ q(z|x), shape (n, k).
 
-    Returns (log_w of shape (n, k), elbo_terms of shape (n, k)); with one sample the
-    mean of log_w is the single-sample ELBO in its "reconstruction minus KL" form.
+    output="log_w":  log w_i = log p(x|z_i) + log p(z_i) − log q(z_i|x)
+    output="elbo":   log p(x|z_i) − KL(q(z|x) ‖ p(z)), whose mean is the ELBO.
+    Its `predict` runs compiled, on the device.
     """
-    z_mean, z_log_var, _ = vae.encode(x)
-    n, d = z_mean.shape
-    epsilon = np.random.default_rng(seed).standard_normal((n, k, d)).astype("float32")
-    z = z_mean[:, None, :] + np.exp(0.5 * z_log_var)[:, None, :] * epsilon
-    x_hat = vae.decode(z.reshape(n * k, d), batch_size=min(n * k, 2048))
-    x_rep = np.repeat(np.asarray(x, dtype="float32"), k, axis=0)
-    log_px_z = _numpy(losses.log_likelihood(x_rep, x_hat, vae.reconstruction)).reshape(n, k)
-    log_pz = _numpy(losses.log_normal(z, np.zeros_like(z), np.zeros_like(z)))
-    log_qz = _numpy(losses.log_normal(z, z_mean[:, None, :], z_log_var[:, None, :]))
-    kl = _numpy(losses.kl_loss(z_mean, z_log_var))[:, None]
-    return log_px_z + log_pz - log_qz, log_px_z - kl
+    return _LogWeights(vae, k, seed, output)
 
 
-def _numpy(x):
-    return np.asarray(ops.convert_to_numpy(x), dtype="float64")
+class _LogWeights(keras.Model):
+    def __init__(self, vae, k, seed, output, **kwargs):
+        super().__init__(name=f"{output}_k{k}", **kwargs)
+        self.vae, self.k, self.values = vae, k, output
+        self.sampling = Sampling(seed=seed)
+        self.sampling.built = self.built = True  # no weights to make: predict needs no eager first call
+
+    def call(self, x):
+        z_mean, z_log_var, _ = self.vae.encoder(x)
+        z_mean_k = ops.repeat(z_mean, self.k, axis=0)  # (n·k, d): image i's samples are rows i·k ... i·k + k − 1
+        z_log_var_k = ops.repeat(z_log_var, self.k, axis=0)
+        z = self.sampling([z_mean_k, z_log_var_k])
+        x_hat = self.vae.decoder(z)
+        log_px_z = losses.log_likelihood(ops.repeat(x, self.k, axis=0), x_hat, self.vae.reconstruction)
+        log_px_z = ops.reshape(log_px_z, (-1, self.k))
+        if self.values == "elbo":
+            return log_px_z - ops.expand_dims(losses.kl_loss(z_mean, z_log_var), -1)
+        log_pz = losses.log_normal(z, ops.zeros_like(z), ops.zeros_like(z))
+        log_qz = losses.log_normal(z, z_mean_k, z_log_var_k)
+        return log_px_z + ops.reshape(log_pz - log_qz, (-1, self.k))
 
 
 def _logsumexp(a, axis):
@@ -76,4 +89,15 @@ def _logsumexp(a, axis):
     return np.squeeze(top, axis) + np.log(np.sum(np.exp(a - top), axis=axis))
 
 
-__all__ = ["elbo", "importance_weighted_nll"]
+def active_units(vae, x, threshold=0.01):
+    """How many latents the encoder uses on images x (n, H, W, C): an int.
+
+    Unit u is active when its posterior mean moves with the image (Burda et al., 2016):
+    Cov_x(E_q[z_u | x]) > threshold, the variance over x of z_mean[:, u].
+    """
+    z_mean, _, _ = vae.encode(x)
+    variances = np.var(np.asarray(z_mean, dtype="float64"), axis=0)  # (latent_dim,)
+    return int(np.sum(variances > threshold))
+
+
+__all__ = ["active_units", "elbo", "importance_weighted_nll"]
