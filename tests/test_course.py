@@ -150,3 +150,22 @@ def test_committed_notebook_points_to_itself_and_course_toml(path):
 def test_committed_notebook_has_no_outputs(path):
     code_cells = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
     assert all(cell.outputs == [] and cell.execution_count is None for cell in code_cells)
+
+
+def test_set_repository_rewrites_the_readme_badges_keeping_their_paths(tmp_path):
+    write_course_toml(tmp_path)
+    readme = tmp_path / "README.md"
+    readme.write_text("| 01 | " + BADGE.format(repository="vae-keras/vae_keras", branch="main",
+                                              path="notebooks/01_dense_decoder.ipynb") + " |\n")
+    changed = course.set_repository("someone/fork", branch="dev", root=tmp_path)
+    assert changed == [str(readme)]
+    assert readme.read_text() == "| 01 | " + BADGE.format(repository="someone/fork", branch="dev",
+                                                         path="notebooks/01_dense_decoder.ipynb") + " |\n"
+
+
+def test_the_readme_has_a_badge_for_every_notebook_pointing_to_course_toml():
+    settings = course.read_course_settings(ROOT)
+    readme = (ROOT / "README.md").read_text()
+    for path in COMMITTED_NOTEBOOKS:
+        badge = BADGE.format(path=f"notebooks/{path.name}", **settings)
+        assert badge in readme, f"README lacks the badge for {path.name}"

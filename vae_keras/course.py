@@ -87,11 +87,27 @@ def rewrite_notebook(path, repository, branch, root="."):
 
 
 def set_repository(repository, branch="main", root=".", folders=("notebooks", "student")):
-    """Writes repository and branch to course.toml and rewrites every notebook in folders."""
+    """Writes repository and branch to course.toml; rewrites every notebook in folders and the
+    README's badges. Returns the paths that changed."""
     if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
         raise ValueError(f"Expected a GitHub repository as OWNER/NAME; got {repository!r}.")
     with open(os.path.join(root, COURSE_FILE), "w") as f:
         f.write(f'[course]\n# The GitHub repository the notebooks\' Colab badges and install cells point to.\n'
                 f'repository = "{repository}"\nbranch = "{branch}"\n')
     paths = [p for folder in folders for p in sorted(glob.glob(os.path.join(root, folder, "*.ipynb")))]
-    return [p for p in paths if rewrite_notebook(p, repository, branch, root)]
+    changed = [p for p in paths if rewrite_notebook(p, repository, branch, root)]
+    readme = os.path.join(root, "README.md")
+    if os.path.exists(readme) and rewrite_readme(readme, repository, branch):
+        changed.append(readme)
+    return changed
+
+
+def rewrite_readme(path, repository, branch):
+    """Points the README's Colab badges at repository@branch, each keeping its notebook path."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    new_text = _BADGE.sub(lambda m: colab_url(repository, branch, m.group("path")), text)
+    if new_text != text:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(new_text)
+    return new_text != text
