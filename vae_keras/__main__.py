@@ -17,7 +17,7 @@ def main(argv=None):
         "train", help="train a VAE, print its test ELBO, save the model and figures",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter))
     set_repo = commands.add_parser(
-        "set-repo", help="point every notebook's (and the README's) Colab badge and install cell at OWNER/NAME (a fork)")
+        "set-repo", help="point the Colab badges and install cells (notebooks, README) at OWNER/NAME")
     set_repo.add_argument("repository", help="the GitHub repository, as OWNER/NAME")
     set_repo.add_argument("--branch", default="main", help="the branch the badges open")
     student = commands.add_parser(
