@@ -72,7 +72,7 @@ def test_reference_model_round_trips_through_a_keras_file(tmp_path):
     restored = keras.models.load_model(path)
     assert isinstance(restored, VAE) and restored.binarize and restored.reconstruction == "bce"
     z = np.random.default_rng(1).standard_normal((2, 2)).astype("float32")
-    np.testing.assert_allclose(restored.decoder(z), vae.decoder(z), atol=1e-6)
+    np.testing.assert_allclose(restored.decode(z), vae.decode(z), atol=1e-6)
 
 
 def test_reference_models_differ_by_seed_and_repeat_with_the_same_seed():

@@ -20,6 +20,7 @@ def reconstruction_loss(x, x_hat, kind="bce"):
     - "mse": squared error Σ(x − x̂)², the Gaussian likelihood with σ² = ½ minus its
       constant, for [-1, 1] (tanh head) or standardised (linear head) data.
     """
+    x, x_hat = ops.convert_to_tensor(x), ops.convert_to_tensor(x_hat)
     if kind == "bce":
         x_hat = ops.clip(x_hat, EPSILON, 1.0 - EPSILON)
         per_pixel = -(x * ops.log(x_hat) + (1.0 - x) * ops.log(1.0 - x_hat))
@@ -45,11 +46,13 @@ def log_likelihood(x, x_hat, kind="bce"):
 
 def kl_loss(z_mean, z_log_var):
     """KL(q(z|x) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²), summed over latents: (batch,)."""
+    z_mean, z_log_var = ops.convert_to_tensor(z_mean), ops.convert_to_tensor(z_log_var)
     return -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
 
 
 def log_normal(z, mean, log_var):
     """log N(z; mean, exp(log_var)) summed over the last axis: shape z.shape[:-1]."""
+    z, mean, log_var = (ops.convert_to_tensor(t) for t in (z, mean, log_var))
     return -0.5 * ops.sum(
         math.log(2.0 * math.pi) + log_var + ops.square(z - mean) * ops.exp(-log_var), axis=-1
     )

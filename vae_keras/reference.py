@@ -77,7 +77,10 @@ def _seed_everything(seed):
 
 
 def _compile(vae, learning_rate, steps_per_execution):
-    """Adam, a compiled train step ("auto": XLA where the backend can), several steps per call."""
+    """Adam, a compiled train step ("auto": XLA where the backend can), several steps per call
+    (one on PyTorch, which runs a single step per call)."""
+    if keras.backend.backend() == "torch":
+        steps_per_execution = 1
     vae.compile(optimizer=keras.optimizers.Adam(learning_rate), jit_compile="auto",
                 steps_per_execution=steps_per_execution)
     return vae
