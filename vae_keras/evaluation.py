@@ -13,6 +13,7 @@ import math
 import keras
 import numpy as np
 from keras import ops
+from scipy.special import logsumexp
 
 from vae_keras import losses
 from vae_keras.layers import Sampling
@@ -48,7 +49,7 @@ def importance_weighted_nll(vae, x, k=5000, batch_size=None, max_decodes=4096, s
         state = model.sampling.seed_generator.state
         state.assign(np.array([seed * 7919 + i, 0], dtype=state.dtype))
         log_w = model.predict(x, batch_size=batch_size, verbose=0).astype("float64")
-        log_p = np.logaddexp(log_p, _logsumexp(log_w, axis=1))
+        log_p = np.logaddexp(log_p, logsumexp(log_w, axis=1))
     return float(np.mean(math.log(k) - log_p))
 
 
@@ -82,11 +83,6 @@ class _LogWeights(keras.Model):
         log_pz = losses.log_normal(z, ops.zeros_like(z), ops.zeros_like(z))
         log_qz = losses.log_normal(z, z_mean_k, z_log_var_k)
         return log_px_z + ops.reshape(log_pz - log_qz, (-1, self.k))
-
-
-def _logsumexp(a, axis):
-    top = np.max(a, axis=axis, keepdims=True)
-    return np.squeeze(top, axis) + np.log(np.sum(np.exp(a - top), axis=axis))
 
 
 def active_units(vae, x, threshold=0.01):
