@@ -49,6 +49,8 @@ def parse_args(argv=None):
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--steps-per-execution", type=int, default=32)
+    parser.add_argument("--scan-steps", choices=("auto", "on", "off"), default="auto",
+                        help="JAX: run the steps of one execution as one compiled lax.scan ('auto': on a GPU/TPU)")
     parser.add_argument("--seed", type=int, default=0, help="weights, binarization noise and sampling")
     parser.add_argument("--k", type=int, default=5000, help="importance samples per test image")
     parser.add_argument("--test-images", type=int, default=None, help="evaluate on the first N test images")
@@ -207,6 +209,7 @@ def main(argv=None):
     keras.utils.set_random_seed(args.seed)
     x_train, x_test, data = load_data(args)
     vae, state = load_checkpoint(args)
+    vae.scan_steps = {"auto": "auto", "on": True, "off": False}[args.scan_steps]
     state = train(vae, state, x_train, args)
     figures = {
         "model": f"reference {args.model} VAE ({vae.count_params():,} parameters)",
@@ -220,6 +223,8 @@ def main(argv=None):
         "first_epoch_seconds": round(state["epoch_seconds"][0], 2) if state["epoch_seconds"] else None,
         "epoch_seconds": round(float(np.median(state["epoch_seconds"][1:] or state["epoch_seconds"] or [0])), 3),
         "batch_size": args.batch_size,
+        "steps_per_execution": vae.steps_per_execution,
+        "scanned": vae.steps_are_scanned,
         "learning_rate": args.learning_rate,
         "last_train_loss": state.get("last_train_loss"),
     }
@@ -251,7 +256,8 @@ def format_figures(f):
         f"device      {f['device']} (load average {f['load_average']})",
         f"training    {f['epochs']} epochs in {f['train_seconds']} s (first epoch, compiling included: "
         f"{f['first_epoch_seconds']} s; then {f['epoch_seconds']} s/epoch), batch {f['batch_size']}, "
-        f"Adam lr {f['learning_rate']:g}; last epoch's train loss {_nats(f['last_train_loss'])}",
+        f"Adam lr {f['learning_rate']:g}, {f['steps_per_execution']} steps per call"
+        f"{' (one lax.scan)' if f['scanned'] else ''}; last epoch's train loss {_nats(f['last_train_loss'])}",
     ]
     if f["complete"]:
         lines += [

@@ -147,6 +147,50 @@ def test_fit_with_dynamic_binarization_trains(binarized_fit):
     assert history.history["reconstruction_loss"][-1] < history.history["reconstruction_loss"][0]
 
 
+# --- Several steps per compiled call (JAX) ------------------------------------------------
+
+needs_jax = pytest.mark.skipif(keras.backend.backend() != "jax", reason="lax.scan steps are JAX's")
+
+
+def fit_with_steps_per_execution(digits, scan_steps):
+    """10 batches of 16 with 4 steps per call: two groups of 4, then a group of 2."""
+    vae = vae_keras.build_vae(binarize=True, seed=3)
+    vae.scan_steps = scan_steps
+    vae.compile(optimizer=keras.optimizers.Adam(1e-3), steps_per_execution=4)
+    history = vae.fit(digits.x_train[:160], epochs=2, batch_size=16, shuffle=False, verbose=0)
+    return vae, history
+
+
+@needs_jax
+def test_scanned_steps_train_exactly_like_single_steps(digits):
+    scanned, scanned_history = fit_with_steps_per_execution(digits, scan_steps=True)
+    looped, looped_history = fit_with_steps_per_execution(digits, scan_steps=False)
+    assert scanned.train_function.scanned_calls == 4  # two full groups in each of two epochs
+    assert not hasattr(looped.train_function, "scanned_calls")
+    for name in LOSS_NAMES:
+        np.testing.assert_allclose(scanned_history.history[name], looped_history.history[name], rtol=1e-4)
+    for a, b in zip(scanned.get_weights(), looped.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
+    # The seed generator advanced once per step in both, so the next noise is the same too.
+    np.testing.assert_array_equal(ops.convert_to_numpy(scanned.seed_generator.state),
+                                  ops.convert_to_numpy(looped.seed_generator.state))
+
+
+@needs_jax
+def test_steps_are_scanned_by_default_only_on_an_accelerator(digits):
+    import jax
+
+    vae = vae_keras.build_vae(seed=0)
+    vae.compile(optimizer="adam", steps_per_execution=4)
+    vae.make_train_function()
+    on_cpu = jax.default_backend() == "cpu"
+    assert hasattr(vae.train_function, "scanned_calls") is not on_cpu
+    vae.compile(optimizer="adam", steps_per_execution=1)
+    vae.scan_steps = True
+    vae.make_train_function()
+    assert not hasattr(vae.train_function, "scanned_calls")  # nothing to scan over
+
+
 def mean_square_encoder():
     """z_mean = mean pixel², z_log_var = 0: tells 0.5-grey images (0.25) from binarized ones (≈ 0.5)."""
     images = keras.Input(shape=(28, 28, 1))

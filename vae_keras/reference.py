@@ -13,7 +13,8 @@ Judge them with `vae_keras.evaluation.importance_weighted_nll(vae, x_test_binary
 
 Both compile for speed: the train step is compiled (XLA where the backend supports it), and
 `steps_per_execution` runs several steps per call, so the Python loop and the progress bar cost
-little when the steps themselves are fast (on a GPU).
+little when the steps themselves are fast (on a GPU). TensorFlow loops over them inside its
+graph; on a JAX GPU or TPU, `VAE` scans over them in one compiled call (`VAE.scan_steps`).
 """
 
 import keras

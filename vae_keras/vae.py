@@ -7,6 +7,8 @@
 The maths they share lives in `compute_vae_losses`.
 """
 
+import itertools
+
 import keras
 import numpy as np
 from keras import ops
@@ -28,7 +30,13 @@ class VAE(keras.Model):
         binarize: draw x ~ Bernoulli(x) afresh at every training step (dynamic
             binarization); needs "bce".
         seed: seeds the binarization noise.
+
+    On JAX, `steps_per_execution > 1` runs that many training steps in one compiled call
+    (`jax.lax.scan`), as TensorFlow does, instead of Keras's Python loop of single steps.
+    `scan_steps` says where: "auto" (the default) on a GPU or TPU, True everywhere, False never.
     """
+
+    scan_steps = "auto"
 
     def __init__(self, encoder, decoder, reconstruction="bce", beta=1.0, binarize=False,
                  seed=None, **kwargs):
@@ -157,6 +165,27 @@ class VAE(keras.Model):
             logs = self._update_trackers(step_losses)
         return logs, [scope.get_current_value(v) for v in self.metrics_variables]
 
+    def make_train_function(self, force=False):
+        if self.train_function is not None and not force:
+            return
+        super().make_train_function(force)
+        if self.steps_are_scanned:
+            self.train_function = _scanned_train_function(self.train_step, self.train_function,
+                                                          self.steps_per_execution)
+
+    @property
+    def steps_are_scanned(self):
+        """Whether fit runs each execution's steps as one lax.scan (see `scan_steps`)."""
+        if keras.backend.backend() != "jax" or self.steps_per_execution <= 1:
+            return False
+        if self.run_eagerly or not self.jit_compile or keras.distribution.distribution() is not None:
+            return False
+        if self.scan_steps == "auto":
+            import jax
+
+            return jax.default_backend() != "cpu"  # on a CPU the steps, not their dispatch, take the time
+        return bool(self.scan_steps)
+
     # --- Checking what fit and evaluate are given ----------------------------------------
 
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
@@ -229,6 +258,42 @@ def _in_batches(model, x, batch_size):
              for i in range(0, len(x), batch_size)]
     outputs = [np.concatenate([ops.convert_to_numpy(part[j]) for part in parts]) for j in range(len(parts[0]))]
     return outputs if isinstance(model.output, list) else outputs[0]
+
+
+def _scanned_train_function(train_step, keras_train_function, steps):
+    """A JAX train function that runs `steps` steps in one compiled call: the batches are
+    stacked to (steps, batch, ...) and `jax.lax.scan` carries the state through them, so
+    the host dispatches once per `steps` batches. A shorter group (the end of an epoch, or a
+    smaller last batch) goes through Keras's own function, one step at a time.
+
+    `train_function(state, iterator) -> (logs, state)`, the contract of Keras's JAX trainer;
+    `logs` are those of the last step, as in Keras.
+    """
+    import jax
+    import jax.numpy as jnp
+
+    def run_steps(state, batches):
+        def one_step(state, batch):
+            logs, state = train_step(state, batch)
+            return state, logs
+
+        state, logs = jax.lax.scan(one_step, state, batches)
+        return jax.tree.map(lambda log: log[-1], logs), state
+
+    run_steps = jax.jit(run_steps, donate_argnums=0)
+
+    def train_function(state, iterator):
+        if not hasattr(iterator, "__next__"):  # Keras before 3.7 passes a list of batches
+            return keras_train_function(state, iterator)
+        batches = list(itertools.islice(iterator, steps))
+        shapes = {tuple(np.shape(leaf) for leaf in jax.tree.leaves(batch)) for batch in batches}
+        if len(batches) < steps or len(shapes) > 1:
+            return keras_train_function(state, iter(batches))
+        train_function.scanned_calls += 1
+        return run_steps(state, jax.tree.map(lambda *leaves: jnp.stack(leaves), *batches))
+
+    train_function.scanned_calls = 0
+    return train_function
 
 
 class KLWarmup(keras.callbacks.Callback):
