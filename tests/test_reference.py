@@ -14,7 +14,7 @@ from vae_keras.encoders import build_conv_encoder
 from vae_keras.reference import reference_conv_vae, reference_dense_vae
 
 BUILDERS = {"dense": reference_dense_vae, "conv": reference_conv_vae}
-BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "likelihood.py"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def binary_images(n, seed=0):
@@ -95,8 +95,8 @@ def test_conv_builders_want_one_stride_of_1_or_2_per_layer():
         build_conv_decoder(3, filters=(8, 16), strides=(2, 3))
 
 
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("likelihood_benchmark", BENCHMARK)
+def load_benchmark(name="likelihood"):
+    spec = importlib.util.spec_from_file_location(f"{name}_benchmark", BENCHMARKS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -124,3 +124,12 @@ def test_likelihood_benchmark_runs_and_resumes(tmp_path, capsys):
 def test_likelihood_benchmark_needs_a_budget():
     with pytest.raises(SystemExit):
         load_benchmark().parse_args(["--model", "dense"])
+
+
+def test_fit_speed_benchmark_times_every_way_of_running_the_steps(capsys):
+    times = load_benchmark("fit_speed").main(["--model", "dense", "--images", "96", "--batch-size", "16",
+                                              "--steps-per-execution", "2", "--rounds", "2"])
+    expected = ["spe=1", "spe=2 loop", "spe=2 scan"] if keras.backend.backend() == "jax" else ["spe=1", "spe=2"]
+    assert list(times) == expected
+    assert all(len(seconds) == 2 and min(seconds) > 0 for seconds in times.values())
+    assert "s/epoch" in capsys.readouterr().out
