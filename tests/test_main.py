@@ -1,11 +1,13 @@
 """`python -m vae_keras`: training end to end with tiny settings, help, and set-repo."""
 
+import argparse
+
 import keras
 import numpy as np
 import pytest
 
 import vae_keras
-from vae_keras.__main__ import main
+from vae_keras.__main__ import _build_model_and_data, main
 
 pytestmark = pytest.mark.usefixtures("close_figures")
 
@@ -31,6 +33,30 @@ def test_train_writes_the_model_and_figures(tmp_path, capsys, head, latent_dim, 
     assert vae.latent_dim == latent_dim and vae.reconstruction == ("bce" if head == "sigmoid" else "mse")
     images = vae.generate(2, seed=0)
     assert images.shape == (2, 28, 28, 1) and np.all(np.isfinite(images))
+
+
+def test_train_a_reference_model_with_its_test_nll(tmp_path, capsys):
+    argv = ["train", *TINY, "--reference", "dense", "--latent-dim", "2", "--k", "20", "--output", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    elbo = float(out.split("Test ELBO: ")[1].split()[0])
+    nll = float(out.split("Test NLL: ")[1].split()[0])
+    assert 0 < nll <= -elbo + 5.0  # the k-sample bound is at least as tight as the ELBO, up to noise
+    assert "Reference dense VAE" in out and "binarized afresh" in out
+    vae = keras.saving.load_model(tmp_path / "vae.keras")
+    assert vae.name == "reference_dense_vae" and vae.binarize and vae.reconstruction == "bce"
+    assert vae.latent_dim == 2
+    assert {path.stem for path in tmp_path.glob("*.png")} == {
+        "reconstructions", "samples", "history", "latent_scatter", "manifold"}
+
+
+@pytest.mark.parametrize("model, latent_dim", [("dense", 50), ("conv", 32)])
+def test_reference_models_keep_their_own_latent_size_and_binary_test_set(digits, model, latent_dim):
+    args = argparse.Namespace(reference=model, latent_dim=None, seed=0)
+    vae, x_train, x_test, _ = _build_model_and_data(args, digits)
+    assert vae.name == f"reference_{model}_vae" and vae.latent_dim == latent_dim
+    assert x_train is digits.x_train
+    assert set(np.unique(x_test)) == {0.0, 1.0} and x_test.shape == digits.x_test.shape
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["set-repo", "--help"]])
@@ -70,6 +96,8 @@ def test_unknown_choices_are_refused(argv, capsys):
 def test_train_refuses_non_positive_sizes(tmp_path):
     with pytest.raises(SystemExit, match="must be positive integers"):
         main(["train", "--epochs", "0", "--output", str(tmp_path)])
+    with pytest.raises(SystemExit, match="--k at least 0"):
+        main(["train", "--k", "-1", "--output", str(tmp_path)])
     assert not (tmp_path / "vae.keras").exists()
 
 

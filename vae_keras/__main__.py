@@ -1,7 +1,9 @@
 """The main command: ``python -m vae_keras train`` trains a VAE and writes its figures.
 
 With no arguments it trains a small dense VAE (2 latents) on the embedded digits, which
-needs no network and takes a minute or two on 2 CPU cores.
+needs no network and takes a minute or two on 2 CPU cores. `--reference dense|conv` trains one
+of the reference VAEs instead (vae_keras.reference: dynamically binarized images, a Bernoulli
+decoder), and `--k` adds the importance-sampled test NLL.
 """
 
 import argparse
@@ -51,11 +53,16 @@ def _add_train_arguments(p):
                    help="'digits' is embedded (no network); mnist and fashion_mnist download, "
                         "or read --data-path, and fall back to digits when offline")
     p.add_argument("--data-path", default=None, help="a local keras-format .npz for mnist/fashion_mnist")
+    p.add_argument("--reference", default=None, choices=("dense", "conv"),
+                   help="train a reference VAE (vae_keras.reference) on dynamically binarized images; "
+                        "--encoder, --decoder, --head, --loss, --activation and --beta then do not apply")
     p.add_argument("--encoder", default="dense", choices=ENCODERS, help="encoder kind")
     p.add_argument("--decoder", default="dense", choices=DECODERS,
                    help="decoder kind: dense, or convolutional with Conv2DTranspose ('transpose') "
                         "or UpSampling2D + Conv2D ('upsample')")
-    p.add_argument("--latent-dim", type=int, default=2, help="size of z; 2 also draws the latent manifold")
+    p.add_argument("--latent-dim", type=int, default=None,
+                   help="size of z; 2 also draws the latent manifold (default: 2; with --reference, "
+                        "the reference's own: 50 dense, 32 conv)")
     p.add_argument("--epochs", type=int, default=60, help="passes over the training set")
     p.add_argument("--batch-size", type=int, default=128, help="images per training step")
     p.add_argument("--head", default="sigmoid", choices=tuple(HEADS),
@@ -64,6 +71,9 @@ def _add_train_arguments(p):
     p.add_argument("--loss", default=None, choices=("bce", "mse"),
                    help="reconstruction loss (default: the one matched to --head: bce for sigmoid, else mse)")
     p.add_argument("--activation", default="relu", choices=ACTIVATIONS, help="hidden-layer activation")
+    p.add_argument("--k", type=int, default=0,
+                   help="also estimate the test NLL -log p(x) by importance sampling with k samples per image "
+                        "(the literature uses 5000; 0 skips it)")
     p.add_argument("--beta", type=float, default=1.0, help="weight of the KL term (1 gives the ELBO)")
     p.add_argument("--max-train", type=int, default=None, help="use only this many training images")
     p.add_argument("--max-test", type=int, default=None, help="use only this many test images")
@@ -75,25 +85,24 @@ def _add_train_arguments(p):
 def train(args):
     import keras
 
-    import vae_keras
     from vae_keras import datasets, evaluation, plotting
 
-    if args.latent_dim < 1 or args.epochs < 1 or args.batch_size < 1:
-        sys.exit("error: --latent-dim, --epochs and --batch-size must be positive integers.")
+    if (args.latent_dim is not None and args.latent_dim < 1) or args.epochs < 1 or args.batch_size < 1 or args.k < 0:
+        sys.exit("error: --latent-dim, --epochs and --batch-size must be positive integers, --k at least 0.")
     print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend.")
     data = datasets.load(args.dataset, path=args.data_path, max_train=args.max_train,
                          max_test=args.max_test, seed=args.seed)
     print(data)
-    x_train, x_test, to_pixels = _match_data_to_head(data, args.head)
-    vae = vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim, head=args.head,
-                              reconstruction=args.loss, beta=args.beta, activation=args.activation,
-                              seed=args.seed)
+    vae, x_train, x_test, to_pixels = _build_model_and_data(args, data)
     start = time.time()
     history = vae.fit(x_train, epochs=args.epochs, batch_size=args.batch_size,
                       validation_data=(x_test,), verbose=args.verbose)
     print(f"Trained {args.epochs} epochs in {time.time() - start:.0f} s.")
     test_elbo = evaluation.elbo(vae, x_test)
     print(f"Test ELBO: {test_elbo:.2f} nats per image ({vae.reconstruction} likelihood; higher is better).")
+    if args.k:
+        test_nll = evaluation.importance_weighted_nll(vae, x_test, k=args.k, seed=args.seed)
+        print(f"Test NLL: {test_nll:.2f} nats per image (importance sampling, k = {args.k}; lower is better).")
 
     os.makedirs(args.output, exist_ok=True)
     model_path = os.path.join(args.output, "vae.keras")
@@ -101,6 +110,26 @@ def train(args):
     written = [model_path] + _write_figures(vae, data, x_test, to_pixels, history, args.output, plotting)
     print("Wrote:\n  " + "\n  ".join(written))
     return 0
+
+
+def _build_model_and_data(args, data):
+    """(vae, x_train, x_test, to_pixels): the model asked for and the data rescaled to suit it."""
+    import vae_keras
+    from vae_keras import datasets, reference
+
+    if args.reference:
+        build = {"dense": reference.reference_dense_vae, "conv": reference.reference_conv_vae}[args.reference]
+        latent = {} if args.latent_dim is None else {"latent_dim": args.latent_dim}
+        vae = build(seed=args.seed, **latent)
+        x_test = datasets.binarize(data.x_test, seed=args.seed)  # binarized once, as in the literature
+        print(f"Reference {args.reference} VAE ({vae.count_params():,} parameters): training images are "
+              "binarized afresh at every step, the test images once.")
+        return vae, data.x_train, x_test, lambda x: x
+    x_train, x_test, to_pixels = _match_data_to_head(data, args.head)
+    vae = vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim or 2, head=args.head,
+                              reconstruction=args.loss, beta=args.beta, activation=args.activation,
+                              seed=args.seed)
+    return vae, x_train, x_test, to_pixels
 
 
 def _match_data_to_head(data, head):
