@@ -86,3 +86,168 @@ def test_save_writes_a_png_and_closes_the_figure(tmp_path):
     assert path == tmp_path / "samples.png"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not plt.fignum_exists(fig.number)
+
+
+def test_image_grid_writes_one_label_per_row():
+    fig = plotting.image_grid(IMAGES, ncols=6, row_labels=["first", "second"])
+    labels = [text.get_text() for ax in fig.axes for text in ax.texts]
+    assert labels == ["first", "second"]
+    assert fig.axes[0].texts and fig.axes[6].texts and not fig.axes[1].texts
+
+
+def test_image_grid_needs_a_label_for_every_row():
+    with pytest.raises(ValueError, match="one row label per row, 2; got 3"):
+        plotting.image_grid(IMAGES, ncols=6, row_labels=["a", "b", "c"])
+
+
+def test_plot_latent_scatter_draws_the_prior_circle_when_asked():
+    z = np.random.default_rng(0).standard_normal((20, 2))
+    assert not plotting.plot_latent_scatter(z, np.arange(20) % 10).axes[0].patches
+    [circle] = plotting.plot_latent_scatter(z, np.arange(20) % 10, circle=2.45).axes[0].patches
+    assert circle.radius == 2.45 and circle.center == (0.0, 0.0)
+
+
+def test_plot_latent_scatter_needs_two_latent_coordinates():
+    with pytest.raises(ValueError, match=r"shape \(n, latent_dim >= 2\); got \(20, 1\)"):
+        plotting.plot_latent_scatter(np.zeros((20, 1)), np.zeros(20))
+
+
+def test_plot_activations_draws_one_panel_per_activation():
+    t = np.linspace(-3, 3, 31).astype("float32")
+    fig = plotting.plot_activations(t, {"ReLU": np.maximum(t, 0), "tanh": np.tanh(t)})
+    assert [ax.get_title() for ax in fig.axes] == ["ReLU", "tanh"]
+    curve = fig.axes[0].lines[-1]
+    np.testing.assert_allclose(curve.get_ydata(), np.maximum(t, 0))
+
+
+def test_plot_activations_refuses_a_curve_of_another_length():
+    t = np.linspace(-3, 3, 31)
+    with pytest.raises(ValueError, match=r"'ReLU' has shape \(30,\); expected the shape of t, \(31,\)"):
+        plotting.plot_activations(t, {"ReLU": np.zeros(30)})
+
+
+def test_plot_head_ranges_pairs_each_head_with_a_histogram_of_its_data():
+    data = {"sigmoid": IMAGES, "tanh": 2 * IMAGES - 1}
+    fig = plotting.plot_head_ranges(data)
+    assert len(fig.axes) == 4
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["sigmoid head", "tanh head"]
+    tanh_curve = fig.axes[1].lines[0].get_ydata()
+    assert tanh_curve.min() < -0.99 and tanh_curve.max() > 0.99
+    assert all(ax.patches for ax in fig.axes[2:])  # the histograms' bars
+
+
+def test_plot_head_ranges_refuses_an_unknown_head():
+    with pytest.raises(ValueError, match=r"Unknown output head\(s\) \['relu'\]"):
+        plotting.plot_head_ranges({"relu": IMAGES})
+
+
+def test_plot_bce_curves_draws_a_curve_per_target_and_shades_negative_outputs():
+    x_hat = np.linspace(-1, 0.99, 50)
+    fig = plotting.plot_bce_curves(x_hat, {1.0: -np.log(np.clip(x_hat, 1e-7, 1)), 0.0: np.zeros(50)})
+    [ax] = fig.axes
+    assert [line.get_label() for line in ax.lines[:2]] == ["target x = 1", "target x = 0"]
+    assert len(ax.patches) == 1  # the clipped region x_hat <= 0
+    assert not plotting.plot_bce_curves(x_hat[25:], {0.0: np.zeros(25)}).axes[0].patches
+
+
+def test_plot_bce_curves_needs_a_loss_per_output():
+    with pytest.raises(ValueError, match="target 1 has 10 values; expected one per x_hat, 50"):
+        plotting.plot_bce_curves(np.linspace(0, 1, 50), {1.0: np.zeros(10)})
+
+
+def test_color_out_of_range_marks_pixels_below_blue_and_above_red():
+    images = np.array([[[-0.5, 0.0], [0.5, 1.5]]], dtype="float32")[..., None]  # (1, 2, 2, 1)
+    rgb = plotting.color_out_of_range(images)
+    assert rgb.shape == (1, 2, 2, 3)
+    assert rgb[0, 0, 0, 2] > rgb[0, 0, 0, 0]  # below: blue
+    assert rgb[0, 1, 1, 0] > rgb[0, 1, 1, 2]  # above: red
+    np.testing.assert_allclose(rgb[0, 0, 1], 0.0)  # in range: grey levels
+    np.testing.assert_allclose(rgb[0, 1, 0], 0.5)
+    np.testing.assert_allclose(plotting.color_out_of_range(images * 2 - 1, (-1, 1))[0, 1, 0], 0.5)
+
+
+def test_color_out_of_range_refuses_colour_images():
+    with pytest.raises(ValueError, match=r"got \(2, 4, 4, 3\)"):
+        plotting.color_out_of_range(np.zeros((2, 4, 4, 3)))
+
+
+def test_plot_out_of_range_shows_histograms_and_a_coloured_strip():
+    outputs = {"sigmoid head": IMAGES, "linear head": 1.4 * IMAGES - 0.2}
+    fig = plotting.plot_out_of_range(outputs, show="linear head", n=4)
+    histogram, strip = fig.axes
+    assert [text.get_text() for text in histogram.get_legend().get_texts()][:2] == list(outputs)
+    assert strip.images[0].get_array().shape == (28, 4 * 28, 3)
+    assert strip.get_title() == "linear head: blue < 0, red > 1"
+
+
+def test_plot_out_of_range_needs_the_shown_set():
+    with pytest.raises(ValueError, match="show='tanh' is not one of the outputs"):
+        plotting.plot_out_of_range({"linear": IMAGES}, show="tanh")
+
+
+def test_plot_value_grids_writes_every_value():
+    grids = {"ones": np.ones((3, 3)), "steps": np.arange(6.0).reshape(2, 3)}
+    fig = plotting.plot_value_grids(grids)
+    assert [ax.get_title() for ax in fig.axes] == ["ones", "steps"]
+    assert [text.get_text() for text in fig.axes[1].texts] == ["0", "1", "2", "3", "4", "5"]
+
+
+def test_plot_value_grids_needs_2d_arrays():
+    with pytest.raises(ValueError, match=r"'image' has shape \(1, 3, 3\); expected a 2-D array"):
+        plotting.plot_value_grids({"image": np.ones((1, 3, 3))})
+
+
+def test_plot_training_comparison_plots_losses_and_times(trained):
+    _, history = trained
+    fig = plotting.plot_training_comparison({"a": history, "b": history.history}, {"a": 1.5, "b": 3.0})
+    losses, times = fig.axes
+    assert len(losses.lines) == 2 and len(losses.lines[0].get_xdata()) == len(history.history["val_loss"])
+    assert [bar.get_height() for bar in times.patches] == [1.5, 3.0]
+
+
+def test_plot_training_comparison_checks_its_inputs():
+    with pytest.raises(ValueError, match="the same models in both"):
+        plotting.plot_training_comparison({"a": {"val_loss": [1.0]}}, {"b": 1.0})
+    with pytest.raises(ValueError, match="The history of 'a' has no 'val_loss'"):
+        plotting.plot_training_comparison({"a": {"loss": [1.0]}}, {"a": 1.0})
+
+
+def test_plot_checkerboard_spectra_has_a_row_per_set():
+    checkerboard = np.indices((28, 28)).sum(axis=0) % 2 * np.ones((4, 1, 1))
+    fig = plotting.plot_checkerboard_spectra({"checkerboard": checkerboard[..., None], "digits": IMAGES}, n=2)
+    assert [len(ax.images) for ax in fig.axes] == [1] * 6  # 2 images and a spectrum per row
+    assert fig.axes[2].get_title().endswith("Nyquist share 100.0%")
+    assert fig.axes[0].get_title() == "checkerboard"
+
+
+def test_plot_checkerboard_spectra_needs_n_images():
+    with pytest.raises(ValueError, match="'few' has 2 images; expected at least n = 3"):
+        plotting.plot_checkerboard_spectra({"few": IMAGES[:2]}, n=3)
+
+
+def test_plot_nll_by_k_draws_the_nll_under_minus_elbo():
+    fig = plotting.plot_nll_by_k({100: 90.0, 1: 95.0, 10: 92.0}, elbo=-95.5)
+    [ax] = fig.axes
+    nll_line, elbo_line = ax.lines
+    np.testing.assert_array_equal(nll_line.get_xdata(), [1, 10, 100])
+    np.testing.assert_array_equal(nll_line.get_ydata(), [95.0, 92.0, 90.0])
+    assert elbo_line.get_ydata()[0] == 95.5
+    assert ax.get_xscale() == "log"
+
+
+def test_plot_nll_by_k_needs_values():
+    with pytest.raises(ValueError, match="at least one k"):
+        plotting.plot_nll_by_k({}, elbo=-90.0)
+
+
+def test_plot_active_units_sorts_the_variances():
+    z_mean = np.random.default_rng(0).standard_normal((100, 5)) * np.array([0.01, 1.0, 0.1, 3.0, 0.3])
+    fig = plotting.plot_active_units({"model": z_mean})
+    curve, threshold = fig.axes[0].lines
+    np.testing.assert_allclose(curve.get_ydata(), np.sort(np.var(z_mean, axis=0))[::-1])
+    assert threshold.get_ydata()[0] == 0.01
+
+
+def test_plot_active_units_needs_codes_of_shape_n_by_latent_dim():
+    with pytest.raises(ValueError, match=r"shape \(100,\); expected \(n, latent_dim\)"):
+        plotting.plot_active_units({"model": np.zeros(100)})

@@ -2,7 +2,8 @@
 
 Modules, one job each: datasets (loading, rescaling, binarization), layers (Sampling),
 encoders, decoders, losses, vae (the VAE model), models (ready-made VAEs), evaluation
-(ELBO, importance-weighted NLL), plotting (figures), course (quick mode, notebook helpers).
+(ELBO, importance-weighted NLL), analysis (the notebooks' tables), plotting (figures),
+course (quick mode, notebook helpers).
 """
 
 from vae_keras.datasets import load
