@@ -72,7 +72,7 @@ def test_train_help_lists_the_choices(capsys):
         main(["train", "--help"])
     out = capsys.readouterr().out
     for option in ("--head", "--decoder", "--encoder", "--latent-dim", "--epochs", "--output", "--max-train",
-                   "--max-test"):
+                   "--max-test", "--reference", "--k"):
         assert option in out
 
 
@@ -85,6 +85,7 @@ def test_a_command_is_required(capsys):
 
 @pytest.mark.parametrize("argv", [
     ["train", "--head", "relu"], ["train", "--decoder", "conv"], ["train", "--dataset", "cifar"],
+    ["train", "--reference", "resnet"],
 ])
 def test_unknown_choices_are_refused(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
