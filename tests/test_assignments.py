@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -17,7 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from vae_keras import assignments
-from vae_keras.course import colab_url, install_target, read_course_settings
+from vae_keras.repository import colab_url, install_target, read_course_settings
 
 pytestmark = pytest.mark.notebooks
 
@@ -290,11 +291,80 @@ def test_student_versions_reports_a_solution_outside_a_solution_cell(course):
         assignments.student_versions()
 
 
+def test_student_versions_finds_the_course_from_the_source(course, tmp_path_factory, monkeypatch):
+    """Run from another folder (here another course), with absolute paths: course.toml is the source's."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "course.toml").write_text('[course]\nrepository = "other/course"\nbranch = "main"\n')
+    monkeypatch.chdir(elsewhere)
+    [path] = assignments.student_versions(str(course / "notebooks"), str(course / "student"))
+    assert path == str(course / "student" / "00_synthetic.ipynb")
+    badge = nbformat.read(path, as_version=4).cells[0].source
+    assert colab_url("someone/fork", "spring", "student/00_synthetic.ipynb") in badge
+    # an output outside the course: its parent folder stands in for the course root
+    [path] = assignments.student_versions(course / "notebooks", elsewhere / "handout")
+    badge = nbformat.read(path, as_version=4).cells[0].source
+    assert colab_url("someone/fork", "spring", "handout/00_synthetic.ipynb") in badge
+
+
+def test_student_versions_command_works_from_any_folder(course, tmp_path_factory, monkeypatch, capsys):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    args = argparse.Namespace(source=str(course / "notebooks"), output=str(elsewhere / "x"))
+    assert assignments.student_versions_command(args) == 0
+    assert (elsewhere / "x" / "00_synthetic.ipynb").exists() and "1 exercises, 2 points" in capsys.readouterr().out
+
+
+def test_student_versions_refuses_a_source_outside_any_course(tmp_path, monkeypatch):
+    if any((parent / "course.toml").exists() for parent in tmp_path.resolve().parents):
+        pytest.skip(f"a folder above {tmp_path} holds a course.toml")
+    source = write_synthetic(tmp_path / "loose").parent
+    monkeypatch.chdir(ROOT)  # a course, but not the source's
+    with pytest.raises(ValueError, match="No course.toml found in .*loose.* or any folder above it"):
+        assignments.student_versions(source, tmp_path / "student")
+    assert not (tmp_path / "student").exists()
+
+
 def test_command_prints_what_it_wrote(course, capsys):
     assert assignments.student_versions_command(argparse.Namespace(source="notebooks", output="handout")) == 0
     printed = capsys.readouterr().out
     assert os.path.join("handout", "00_synthetic.ipynb") in printed and "1 exercises, 2 points" in printed
     assert (course / "handout" / "00_synthetic.ipynb").exists()
+
+
+SLOW_SOLUTION = ("def square(x):\n    ### BEGIN SOLUTION\n    import time; time.sleep(30)\n"
+                 "    return x * x\n    ### END SOLUTION")
+CUBE_SOLUTION = "def cube(x):\n    ### BEGIN SOLUTION\n    return x ** 3\n    ### END SOLUTION"
+
+
+def test_a_cell_past_the_timeout_scores_zero_and_the_rest_are_graded(tmp_path):
+    """As in nbgrader: the timed-out cell is interrupted and fails; later exercises still earn their points."""
+    notebook = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                     "language": "python"}})
+    notebook.cells = [
+        new_code_cell("base = 10"),
+        new_code_cell(SLOW_SOLUTION, metadata=nbgrader_metadata("nb00_ex1_solution", False, True)),
+        new_code_cell("assert square(3) == 9", metadata=nbgrader_metadata("nb00_ex1_test", True, False, points=2)),
+        new_code_cell(CUBE_SOLUTION, metadata=nbgrader_metadata("nb00_ex2_solution", False, True)),
+        new_code_cell("assert cube(2) == 8 and base == 10",  # the kernel and its state survive the timeout
+                      metadata=nbgrader_metadata("nb00_ex2_test", True, False, points=1)),
+    ]
+    path = tmp_path / "00_slow.ipynb"
+    nbformat.write(notebook, path)
+
+    start = time.monotonic()
+    executed = assignments.execute(path, timeout=3)
+    assert time.monotonic() - start < 25, "the timed-out cell was waited for instead of interrupted"
+    assert assignments.grades(executed) == {"nb00_ex1_test": (2.0, False, "CellTimeoutError"),
+                                            "nb00_ex2_test": (1.0, True, None)}
+    [error] = [output for output in executed.cells[2].outputs if output.output_type == "error"]
+    assert "timeout of 3 s" in error.evalue and "interrupted" in error.evalue
+
+
+@pytest.mark.parametrize("timeout", [0, -1, 2.5, None, True])
+def test_execute_refuses_a_bad_timeout(tmp_path, timeout):
+    path = write_synthetic(tmp_path)
+    with pytest.raises(ValueError, match=f"Expected timeout as a positive whole number of seconds.*got {timeout!r}"):
+        assignments.execute(path, timeout=timeout)
 
 
 def nbgrader(course_root, *args):
