@@ -38,11 +38,18 @@ def digits():
 
 
 @pytest.fixture(scope="session")
-def trained(digits):
-    """(vae, history): a dense VAE (latent_dim 2, sigmoid head, bce) trained for 3 epochs."""
-    vae = vae_keras.build_vae("dense", "dense", latent_dim=2, learning_rate=3e-3, seed=0)
+def binary_test(digits):
+    """The 64 test images binarized once (seed 0): data the Bernoulli likelihood is a probability of."""
+    return vae_keras.datasets.binarize(digits.x_test, seed=0)
+
+
+@pytest.fixture(scope="session")
+def trained(digits, binary_test):
+    """(vae, history): a dense VAE (latent_dim 2, sigmoid head, Bernoulli likelihood) trained for 3
+    epochs on dynamically binarized images, validated on the binarized test images."""
+    vae = vae_keras.build_vae("dense", "dense", latent_dim=2, binarize=True, learning_rate=3e-3, seed=0)
     history = vae.fit(digits.x_train, epochs=TRAIN_EPOCHS, batch_size=32,
-                      validation_data=(digits.x_test,), verbose=0)
+                      validation_data=(binary_test,), verbose=0)
     return vae, history
 
 

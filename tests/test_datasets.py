@@ -79,6 +79,7 @@ def test_failed_download_falls_back_to_digits_with_a_note(monkeypatch, capsys):
     def no_network():
         raise OSError("Network is unreachable")
 
+    monkeypatch.setattr(datasets, "_unreachable", lambda host: None)  # the server answers, the download fails
     monkeypatch.setattr(keras.datasets.mnist, "load_data", no_network)
     data = vae_keras.load("mnist", max_train=30)
     assert data.name == "digits" and data.x_train.shape == (30, 28, 28, 1)
@@ -99,6 +100,7 @@ def test_offline_fallback_takes_seconds_not_a_hang(monkeypatch, capsys):
                         lambda: real_load_data(path=f"mnist-absent-{uuid.uuid4().hex}.npz"))
     monkeypatch.setattr(socket, "getaddrinfo", unreachable)
     monkeypatch.setattr(socket.socket, "connect", unreachable)
+    monkeypatch.setattr(socket, "setdefaulttimeout", unreachable)  # the wait is bounded without a global timeout
     start = time.perf_counter()
     data = vae_keras.load("mnist", max_train=10)
     assert time.perf_counter() - start < 30
@@ -178,9 +180,16 @@ def test_to_symmetric_refuses_data_outside_unit_range():
         datasets.to_symmetric(np.full((1, 28, 28, 1), 2.0, "float32"))
 
 
-def test_from_symmetric_clips_to_pixels():
+def test_from_symmetric_is_the_exact_inverse_and_keeps_overshoot_visible():
     x = np.array([-3.0, -1.0, 0.0, 1.0, 3.0])
-    np.testing.assert_allclose(datasets.from_symmetric(x), [0.0, 0.0, 0.5, 1.0, 1.0])
+    np.testing.assert_allclose(datasets.from_symmetric(x), [-1.0, 0.0, 0.5, 1.0, 2.0])
+
+
+def test_clip_for_display_clips_and_reports_the_share_outside():
+    clipped, share = datasets.clip_for_display(np.array([-0.5, 0.0, 0.5, 1.0, 1.5, 0.2, 0.3, 0.9]))
+    np.testing.assert_allclose(clipped, [0.0, 0.0, 0.5, 1.0, 1.0, 0.2, 0.3, 0.9])
+    assert share == 0.25
+    assert datasets.clip_for_display(np.full((2, 3), 0.5))[1] == 0.0
 
 
 def test_standardizer_gives_zero_mean_unit_std_and_round_trips(digits):
@@ -193,6 +202,19 @@ def test_standardizer_gives_zero_mean_unit_std_and_round_trips(digits):
     np.testing.assert_allclose(scaler.inverse_transform(standardized), x, atol=1e-5)
     refitted = datasets.Standardizer(scaler.mean, scaler.std)
     np.testing.assert_allclose(refitted.transform(x), standardized)
+    beyond = np.array([-10.0, 10.0], "float32")  # no clipping: a decoder's overshoot comes back as it is
+    np.testing.assert_allclose(scaler.inverse_transform(beyond), beyond * scaler.std + scaler.mean, rtol=1e-6)
+
+
+def test_standardizer_per_feature_standardises_each_column():
+    table = np.random.default_rng(0).normal([100.0, 0.01, -5.0], [20.0, 0.002, 1.0], size=(500, 3))
+    scaler = datasets.Standardizer(per_feature=True).fit(table)
+    standardized = scaler.transform(table)
+    np.testing.assert_allclose(standardized.mean(axis=0), 0.0, atol=1e-4)
+    np.testing.assert_allclose(standardized.std(axis=0), 1.0, atol=1e-4)
+    np.testing.assert_allclose(scaler.inverse_transform(standardized), table, rtol=1e-5)
+    with pytest.raises(ValueError, match=r"constant in x \(std 0\): feature indices \[1\]"):
+        datasets.Standardizer(per_feature=True).fit(np.stack([table[:, 0], np.ones(500)], axis=1))
 
 
 def test_standardizer_must_be_fitted_on_varied_images():

@@ -3,28 +3,42 @@
 import numpy as np
 import pytest
 
+import vae_keras
 from vae_keras import evaluation
 
 
 @pytest.fixture(scope="module")
-def minus_elbo(trained_vae, digits):
-    """−ELBO of the 64 test images, averaged over 4 seeds to quieten its one-sample noise."""
-    return -np.mean([evaluation.elbo(trained_vae, digits.x_test, seed=seed) for seed in range(4)])
+def minus_elbo(trained_vae, binary_test):
+    """−ELBO of the 64 binarized test images, averaged over 4 seeds to quieten its one-sample noise."""
+    return -np.mean([evaluation.elbo(trained_vae, binary_test, seed=seed) for seed in range(4)])
 
 
 @pytest.fixture(scope="module")
-def nll(trained_vae, digits):
+def nll(trained_vae, binary_test):
     """The importance-weighted NLL estimate for several k (all 64 images in one batch: one compile each)."""
-    return {k: evaluation.importance_weighted_nll(trained_vae, digits.x_test, k=k, batch_size=64, seed=1)
+    return {k: evaluation.importance_weighted_nll(trained_vae, binary_test, k=k, batch_size=64, seed=1)
             for k in (50, 100, 200)}
 
 
-def test_elbo_is_finite_and_negative_for_bernoulli_images(trained_vae, digits):
-    value = evaluation.elbo(trained_vae, digits.x_test)
+def test_elbo_is_finite_and_negative_for_binary_images(trained_vae, binary_test):
+    value = evaluation.elbo(trained_vae, binary_test)
     assert isinstance(value, float) and np.isfinite(value) and value < 0
 
 
-def test_elbo_matches_the_validation_loss_of_the_last_epoch(trained, digits, minus_elbo):
+@pytest.mark.parametrize("function", [evaluation.elbo, evaluation.importance_weighted_nll])
+def test_a_bernoulli_likelihood_of_grey_images_is_refused(trained_vae, digits, function):
+    with pytest.raises(ValueError, match=r"Bernoulli likelihood is a probability of binary images only.*"
+                                         r"binarize\(x, seed=0\).*continuous_bernoulli"):
+        function(trained_vae, digits.x_test)
+
+
+def test_continuous_bernoulli_and_gaussian_likelihoods_score_grey_images(digits):
+    for kwargs in ({"reconstruction": "continuous_bernoulli"}, {"head": "linear", "learn_sigma": "scalar"}):
+        vae = vae_keras.build_vae(seed=0, **kwargs)
+        assert np.isfinite(evaluation.elbo(vae, digits.x_test[:8]))
+
+
+def test_elbo_matches_the_validation_loss_of_the_last_epoch(trained, minus_elbo):
     _, history = trained  # val_loss is −ELBO (β = 1) on the same test images and weights
     assert minus_elbo == pytest.approx(history.history["val_loss"][-1], rel=0.01)
 
@@ -42,20 +56,20 @@ def test_importance_weighted_nll_tightens_and_settles_as_k_grows(nll, minus_elbo
     assert abs(nll[50] - nll[200]) < 0.5 * gap  # the last steps in k move it little
 
 
-def test_chunking_does_not_change_the_estimate_much(trained_vae, digits, nll):
+def test_chunking_does_not_change_the_estimate_much(trained_vae, binary_test, nll):
     """k = 200 drawn in two chunks of 100 estimates the same as k = 200 drawn at once."""
-    chunked = evaluation.importance_weighted_nll(trained_vae, digits.x_test, k=200, batch_size=64,
+    chunked = evaluation.importance_weighted_nll(trained_vae, binary_test, k=200, batch_size=64,
                                                    max_decodes=100, seed=1)  # two chunks of 100
     assert chunked == pytest.approx(nll[200], abs=0.5)
 
 
-def test_importance_weighted_nll_needs_at_least_one_sample(trained_vae, digits):
+def test_importance_weighted_nll_needs_at_least_one_sample(trained_vae, binary_test):
     with pytest.raises(ValueError, match="k >= 1"):
-        evaluation.importance_weighted_nll(trained_vae, digits.x_test[:4], k=0)
+        evaluation.importance_weighted_nll(trained_vae, binary_test[:4], k=0)
 
 
 # --- A model whose log p(x) is known exactly -----------------------------------------------
-# A linear Gaussian decoder, x = W z + b + noise with σ² = ½ (the "mse" likelihood), has
+# A linear Gaussian decoder, x = W z + b + noise with σ² = ½ (the default σ), has
 # p(x) = N(b, W Wᵀ + ½ I) and a Gaussian posterior p(z|x). With W = Q·diag(s) (orthonormal
 # columns Q) the posterior is N(K ᵀ(x − b), diag(1 / (1 + 2 s²))), K = Q·diag(2 s / (1 + 2 s²)):
 # a dense encoder without hidden layers can equal it exactly.
@@ -82,7 +96,7 @@ def linear_gaussian_vae(extra_log_var=0.0, seed=0):
     encoder.get_layer("z_log_var").set_weights([np.zeros_like(k), -np.log1p(2 * S**2) + extra_log_var])
     decoder = build_dense_decoder(len(S), hidden_units=(), head="linear")
     decoder.get_layer("logits").set_weights([w.T, b])
-    vae = VAE(encoder, decoder, reconstruction="mse")
+    vae = VAE(encoder, decoder, reconstruction="gaussian")
 
     def log_p(x):
         r = x.reshape(len(x), -1).astype("float64") - b

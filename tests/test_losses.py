@@ -66,22 +66,83 @@ def test_bce_stays_finite_when_the_sigmoid_saturates():
     assert bce[0] == pytest.approx(-2 * math.log(losses.EPSILON), rel=0.02)  # two pixels, each ≈ −log ε
 
 
-def test_mse_is_the_sum_of_squared_errors_per_image():
-    expected = np.sum((X.astype("float64") - X_HAT) ** 2, axis=(1, 2, 3))
+def test_gaussian_is_the_sum_of_squared_errors_plus_a_constant_by_default():
+    """σ² = ½: −log N(x; x̂, ½) = (x − x̂)² + ½·log π per value, so "mse" is Σ(x − x̂)² + (D/2)·log π."""
+    constant = 0.5 * 784 * math.log(math.pi)
+    expected = np.sum((X.astype("float64") - X_HAT) ** 2, axis=(1, 2, 3)) + constant
     np.testing.assert_allclose(numpy(losses.reconstruction_loss(X, X_HAT, "mse")), expected, rtol=1e-5)
-    assert np.all(numpy(losses.reconstruction_loss(X, X, "mse")) == 0)
+    np.testing.assert_allclose(numpy(losses.reconstruction_loss(X, X, "gaussian")), constant, rtol=1e-6)
 
 
-def test_log_likelihood_bce_is_minus_the_reconstruction_loss():
-    np.testing.assert_allclose(numpy(losses.log_likelihood(X, X_HAT, "bce")),
-                               -numpy(losses.reconstruction_loss(X, X_HAT, "bce")), rtol=1e-6)
+@pytest.mark.parametrize("sigma", [0.05, 0.7, 3.0])
+def test_gaussian_with_sigma_is_scipys_normal_density(sigma):
+    expected = -stats.norm.logpdf(X.astype("float64"), X_HAT, sigma).sum(axis=(1, 2, 3))
+    result = numpy(losses.reconstruction_loss(X, X_HAT, "gaussian", log_sigma=math.log(sigma)))
+    np.testing.assert_allclose(result, expected, rtol=1e-5)
 
 
-def test_log_likelihood_mse_is_a_gaussian_with_variance_one_half():
-    expected = stats.norm.logpdf(X.astype("float64"), X_HAT, math.sqrt(0.5)).sum(axis=(1, 2, 3))
-    np.testing.assert_allclose(numpy(losses.log_likelihood(X, X_HAT, "mse")), expected, rtol=1e-5)
-    constant = 0.5 * 784 * math.log(math.pi)  # what separates it from −mse
-    np.testing.assert_allclose(numpy(losses.log_likelihood(X, X, "mse")), -constant, rtol=1e-6)
+def test_gaussian_takes_one_sigma_per_value():
+    sigma = RNG.uniform(0.1, 2.0, (28, 28, 1)).astype("float32")
+    expected = -stats.norm.logpdf(X.astype("float64"), X_HAT, sigma).sum(axis=(1, 2, 3))
+    result = numpy(losses.reconstruction_loss(X, X_HAT, "gaussian", log_sigma=np.log(sigma)))
+    np.testing.assert_allclose(result, expected, rtol=1e-5)
+
+
+def test_sigma_weighs_the_squared_error_like_a_kl_weight():
+    """(x − x̂)²/(2σ²) + β·KL ∝ (x − x̂)² + 2σ²·β·KL: halving σ² is worth halving β (up to constants)."""
+    def squared_part(log_sigma):
+        return numpy(losses.reconstruction_loss(X, X_HAT, "gaussian", log_sigma)
+                     - losses.reconstruction_loss(X, X, "gaussian", log_sigma))
+    np.testing.assert_allclose(squared_part(math.log(0.5)), 4 * squared_part(math.log(1.0)), rtol=1e-5)
+
+
+def test_continuous_bernoulli_integrates_to_one_over_the_unit_interval():
+    """exp(−loss) is a density on [0, 1]: its integral over x is 1 for every λ (trapezoid rule)."""
+    lam = np.array([0.02, 0.3, 0.4999, 0.5, 0.5002, 0.8, 0.97], "float32")
+    x = np.linspace(0.0, 1.0, 20_001, dtype="float32")
+    grid_x = np.repeat(x[:, None], len(lam), axis=1)[..., None]  # (values of x, one "image" per λ, 1)
+    grid_lam = np.broadcast_to(lam[None, :, None], grid_x.shape)
+    log_density = -numpy(losses.reconstruction_loss(grid_x.reshape(-1, 1), grid_lam.reshape(-1, 1),
+                                                    "continuous_bernoulli")).reshape(len(x), len(lam))
+    np.testing.assert_allclose(np.trapezoid(np.exp(log_density), x, axis=0), 1.0, rtol=1e-4)
+
+
+def test_continuous_bernoulli_is_bernoulli_cross_entropy_minus_the_log_normaliser():
+    lam = X_HAT.astype("float64")
+    t = 1 - 2 * lam
+    log_c = np.log(2 * np.arctanh(t) / t)
+    bce = -np.sum(X * np.log(lam) + (1 - X) * np.log(1 - lam), axis=(1, 2, 3))
+    expected = bce - log_c.sum(axis=(1, 2, 3))
+    np.testing.assert_allclose(numpy(losses.reconstruction_loss(X, X_HAT, "continuous_bernoulli")), expected,
+                               rtol=1e-5)
+
+
+def test_continuous_bernoulli_mean_matches_numerical_integration_and_is_not_lambda():
+    lam = np.array([0.01, 0.2, 0.499, 0.5, 0.6, 0.99])
+    x = np.linspace(0.0, 1.0, 200_001)
+    density = lam[:, None] ** x * (1 - lam[:, None]) ** (1 - x)
+    expected = np.trapezoid(x * density, x, axis=1) / np.trapezoid(density, x, axis=1)
+    mean = numpy(losses.continuous_bernoulli_mean(lam.astype("float32")))
+    np.testing.assert_allclose(mean, expected, atol=1e-6)
+    assert mean[0] > 0.2 and mean[-1] < 0.8  # pulled towards ½, unlike a Bernoulli's mean λ
+
+
+def test_log_likelihood_is_minus_the_reconstruction_loss():
+    for kind in losses.LIKELIHOODS:
+        np.testing.assert_allclose(numpy(losses.log_likelihood(X, X_HAT, kind)),
+                                   -numpy(losses.reconstruction_loss(X, X_HAT, kind)), rtol=1e-6)
+
+
+def test_aliases_name_the_likelihoods_their_losses_come_from():
+    assert losses.get_likelihood("bce") is losses.LIKELIHOODS["bernoulli"]
+    assert losses.get_likelihood("mse") is losses.LIKELIHOODS["gaussian"]
+    assert [name for name, record in losses.LIKELIHOODS.items() if record.binary] == ["bernoulli"]
+    assert [name for name, record in losses.LIKELIHOODS.items() if record.has_sigma] == ["gaussian"]
+
+
+def test_log_sigma_belongs_to_the_gaussian_only():
+    with pytest.raises(ValueError, match="log_sigma is a parameter of the Gaussian likelihood only"):
+        losses.reconstruction_loss(X, X_HAT, "bernoulli", log_sigma=0.0)
 
 
 def test_log_normal_matches_scipy():
@@ -94,5 +155,6 @@ def test_log_normal_matches_scipy():
 
 @pytest.mark.parametrize("function", [losses.reconstruction_loss, losses.log_likelihood])
 def test_unknown_reconstruction_kind_raises_value_error(function):
-    with pytest.raises(ValueError, match=r"Unknown reconstruction loss 'l1'; expected one of \('bce', 'mse'\)"):
+    with pytest.raises(ValueError, match=r"reconstruction must be one of \('bernoulli', 'continuous_bernoulli', "
+                                         r"'gaussian'\) .* Received: reconstruction='l1'"):
         function(X, X_HAT, "l1")

@@ -25,6 +25,9 @@ IMAGE_SHAPE = (28, 28, 1)
 KERAS_DATASETS = ("mnist", "fashion_mnist")
 NAMES = KERAS_DATASETS + ("digits",)
 DOWNLOAD_TIMEOUT_S = 15
+DOWNLOAD_HOST = "storage.googleapis.com"  # where keras.datasets downloads MNIST and Fashion-MNIST from
+CACHED_FILES = {"mnist": "mnist.npz", "fashion_mnist": "fashion-mnist"}  # what Keras leaves in its cache
+SYMMETRIC = (0.5, 0.5)  # x = (p - 0.5) / 0.5 = 2p - 1 maps pixels p in [0, 1] to [-1, 1]
 
 
 @dataclass(frozen=True)
@@ -81,23 +84,39 @@ def load(name="mnist", path=None, max_train=None, max_test=None, seed=0):
 
 
 def _download(name):
-    """keras.datasets' own loader, with a bounded wait; (None, reason) when offline."""
+    """keras.datasets' own loader; (None, reason) when it cannot be reached.
+
+    Before a first download we try to reach the server, waiting at most DOWNLOAD_TIMEOUT_S
+    (a timeout on that one socket: nothing process-wide changes). A copy Keras cached
+    earlier loads without the network.
+    """
     loader = getattr(__import__("keras").datasets, name)
-    previous_timeout = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(DOWNLOAD_TIMEOUT_S)
+    reason = None if _in_keras_cache(name) else _unreachable(DOWNLOAD_HOST)
+    if reason is None:
+        try:
+            return loader.load_data(), f"keras.datasets.{name}"
+        except Exception as error:  # no network, a proxy, a truncated file: all mean "offline"
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if len(reason) > 120:  # keep the cause, which comes last ("... -- Name or service not known")
+        reason = "..." + reason[-117:]
+    print(f"Could not download {name} ({reason}); "
+          "falling back to the embedded 'digits' dataset (scikit-learn, 28x28).")
+    return None, reason
+
+
+def _unreachable(host, port=443):
+    """None when a connection to host:port opens within DOWNLOAD_TIMEOUT_S, else why not."""
     try:
-        return loader.load_data(), f"keras.datasets.{name}"
-    except Exception as error:  # no network, a proxy, a truncated file: all mean "offline"
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        if len(reason) > 120:  # keep the cause, which comes last ("... -- Name or service not known")
-            reason = "..." + reason[-117:]
-        print(
-            f"Could not download {name} ({reason}); "
-            "falling back to the embedded 'digits' dataset (scikit-learn, 28x28)."
-        )
-        return None, reason
-    finally:
-        socket.setdefaulttimeout(previous_timeout)
+        with socket.create_connection((host, port), timeout=DOWNLOAD_TIMEOUT_S):
+            return None
+    except OSError as error:
+        return f"cannot reach {host}: {error or type(error).__name__}"
+
+
+def _in_keras_cache(name):
+    """Whether keras.datasets has this dataset in its cache folder already (no download needed)."""
+    folder = os.path.join(os.path.expanduser(os.environ.get("KERAS_HOME", os.path.join("~", ".keras"))), "datasets")
+    return os.path.exists(os.path.join(folder, CACHED_FILES[name]))
 
 
 def _load_npz(path):
@@ -130,7 +149,14 @@ def _load_digits(seed, test_fraction=1 / 6):
 
 
 def to_unit_images(x):
-    """uint8 (N, 28, 28) or (N, 28, 28, 1) in 0..255 -> float32 (N, 28, 28, 1) in [0, 1]."""
+    """uint8 pixels 0..255 -> float32 images in [0, 1].
+
+    Args:
+        x: uint8 (N, 28, 28) or (N, 28, 28, 1), or float images already in [0, 1].
+
+    Returns:
+        float32 (N, 28, 28, 1) in [0, 1].
+    """
     x = np.asarray(x)
     if x.ndim == 3:
         x = x[..., None]
@@ -143,7 +169,17 @@ def to_unit_images(x):
 
 
 def check_images(x, value_range=(0.0, 1.0), shape=IMAGE_SHAPE, name="images"):
-    """Raises ValueError unless x is a float array (N, *shape) with values in value_range."""
+    """Raises ValueError unless x is a float array (N, *shape) with values in value_range.
+
+    Args:
+        x: the array to check.
+        value_range: (low, high), or None for any finite values.
+        shape: one example's shape.
+        name: the argument's name, for the message.
+
+    Returns:
+        x, unchanged.
+    """
     if not hasattr(x, "shape") or not hasattr(x, "dtype"):
         raise ValueError(f"Expected {name} as a NumPy array; got {type(x).__name__}.")
     if tuple(x.shape[1:]) != tuple(shape):
@@ -163,53 +199,110 @@ def check_images(x, value_range=(0.0, 1.0), shape=IMAGE_SHAPE, name="images"):
     return x
 
 
-# --- The three data ranges and their inverses --------------------------------------------
+# --- The three data ranges and the exact maps between them --------------------------------
 
 def to_symmetric(x):
-    """[0, 1] -> [-1, 1], for a decoder with a tanh head."""
-    return 2.0 * check_images(x, (0.0, 1.0)) - 1.0
+    """Pixels in [0, 1] -> [-1, 1], for a decoder with a tanh head.
+
+    Args:
+        x: float images (N, 28, 28, 1) in [0, 1].
+
+    Returns:
+        float32 array of x's shape, 2x − 1.
+    """
+    return Standardizer(*SYMMETRIC).transform(check_images(x, (0.0, 1.0)))
 
 
 def from_symmetric(x):
-    """[-1, 1] -> [0, 1], to show what a tanh decoder generated."""
-    return np.clip((np.asarray(x) + 1.0) / 2.0, 0.0, 1.0)
+    """[-1, 1] -> pixels: (x + 1) / 2, exactly; values outside [-1, 1] stay outside [0, 1].
+
+    Args:
+        x: an array, any shape.
+
+    Returns:
+        float32 array of x's shape. Use `clip_for_display` to show it as an image.
+    """
+    return Standardizer(*SYMMETRIC).inverse_transform(x)
+
+
+def clip_for_display(x, low=0.0, high=1.0):
+    """Clips values to [low, high] to show them as an image, and says how many were outside.
+
+    Args:
+        x: an array, any shape.
+        low, high: the display range.
+
+    Returns:
+        (clipped, share): the clipped float32 array and the share of values that lay outside
+        [low, high], a float in [0, 1].
+    """
+    x = np.asarray(x, dtype="float32")
+    share = float(np.mean((x < low) | (x > high))) if x.size else 0.0
+    return np.clip(x, low, high), share
 
 
 class Standardizer:
-    """Zero mean, unit variance (one mean and std over all pixels of the training set).
+    """The affine map x = (p − mean) / std and its exact inverse p = x·std + mean.
 
-    `transform` feeds a decoder with a linear head; `inverse_transform` denormalises what
-    it generates back to [0, 1] pixels.
+    `fit` computes mean and std from training data: one of each over all values (the course's
+    images), or one per feature with per_feature=True (a table's columns). Given mean and std
+    directly it is a fixed map, e.g. Standardizer(0.5, 0.5) maps [0, 1] to [-1, 1].
+
+    Args:
+        mean, std: the map's constants (scalars, or arrays of one example's shape), or None
+            to fit them.
+        per_feature: fit one mean and std per feature (over axis 0) instead of one overall.
     """
 
-    def __init__(self, mean=None, std=None):
-        self.mean, self.std = mean, std
+    def __init__(self, mean=None, std=None, per_feature=False):
+        self.mean, self.std, self.per_feature = mean, std, per_feature
 
     def fit(self, x):
-        x = check_images(x, (0.0, 1.0))
-        self.mean, self.std = float(np.mean(x)), float(np.std(x))
-        if self.std == 0.0:
-            raise ValueError("Cannot standardise images whose pixels are all equal (std 0).")
+        """Computes mean and std from x (n, ...), n >= 2, finite; returns self."""
+        x = np.asarray(x, dtype="float64")
+        if x.ndim < 1 or len(x) < 2:
+            raise ValueError(f"Standardizer.fit needs at least 2 examples. Received: x of shape {x.shape}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError("Standardizer.fit needs finite values; x contains NaN or infinite values.")
+        if self.per_feature:
+            self.mean, self.std = x.mean(axis=0).astype("float32"), x.std(axis=0).astype("float32")
+            constant = np.flatnonzero(np.ravel(self.std) == 0.0)
+            if constant.size:
+                raise ValueError(f"Cannot standardise features that are constant in x (std 0): "
+                                 f"feature indices {constant.tolist()[:10]}.")
+        else:
+            self.mean, self.std = float(np.mean(x)), float(np.std(x))
+            if self.std == 0.0:
+                raise ValueError("Cannot standardise data whose values are all equal (std 0).")
         return self
 
     def transform(self, x):
+        """(x − mean) / std, float32, same shape as x."""
         self._check_fitted()
-        return ((check_images(x, (0.0, 1.0)) - self.mean) / self.std).astype("float32")
+        return ((np.asarray(x, dtype="float32") - self.mean) / self.std).astype("float32")
 
     def inverse_transform(self, x):
+        """x·std + mean, float32, same shape as x: the exact inverse of `transform`, no clipping."""
         self._check_fitted()
-        return np.clip(np.asarray(x) * self.std + self.mean, 0.0, 1.0).astype("float32")
+        return (np.asarray(x, dtype="float32") * self.std + self.mean).astype("float32")
 
     def _check_fitted(self):
-        if self.mean is None:
+        if self.mean is None or self.std is None:
             raise ValueError("Call Standardizer.fit(x_train) before transform or inverse_transform.")
 
 
 def binarize(x, seed=0):
-    """One draw of x_bin ~ Bernoulli(x): float32 {0, 1} images of x's shape.
+    """One draw of x_bin ~ Bernoulli(x), for a fixed binarized test set.
 
-    For a fixed binarized test set. Training data is binarized afresh at every step
-    inside `VAE.train_step` (dynamic binarization) with ``VAE(binarize=True)``.
+    Training data is binarized afresh at every step inside `VAE.train_step` (dynamic
+    binarization) with ``VAE(binarize=True)``.
+
+    Args:
+        x: float images (N, 28, 28, 1) in [0, 1].
+        seed: seeds the draw.
+
+    Returns:
+        float32 {0, 1} images of x's shape.
     """
     x = check_images(x, (0.0, 1.0))
     rng = np.random.default_rng(seed)

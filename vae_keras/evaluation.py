@@ -20,15 +20,37 @@ from vae_keras.layers import Sampling
 
 
 def elbo(vae, x, batch_size=500, seed=0):
-    """Mean ELBO over images x (n, H, W, C), in nats (one z sample per image). Higher is better."""
+    """Mean ELBO over data x, in nats per example (one z sample each). Higher is better.
+
+    Args:
+        vae: a trained `VAE`.
+        x: data (n, *shape) the model's likelihood is a density of (binary images for the
+            Bernoulli likelihood).
+        batch_size: examples per compiled call.
+        seed: seeds the samples z ~ q(z|x).
+
+    Returns:
+        A float.
+    """
+    check_likelihood_data(vae, x)
     elbo_terms = _log_weight_model(vae, 1, seed, output="elbo").predict(x, batch_size=batch_size, verbose=0)
     return float(np.mean(elbo_terms.astype("float64")))
 
 
 def importance_weighted_nll(vae, x, k=5000, batch_size=None, max_decodes=4096, seed=0):
-    """Mean −log p(x) over images x (n, H, W, C), estimated with k importance samples each, in nats.
+    """Mean −log p(x) over data x, estimated with k importance samples each, in nats per example.
 
-    The k samples of each image are drawn in chunks of at most `max_decodes`, and the
+    Args:
+        vae: a trained `VAE`.
+        x: data (n, *shape) the model's likelihood is a density of (binary images for the
+            Bernoulli likelihood).
+        k: importance samples per example (papers use 5000).
+        batch_size: examples per compiled call (default: as many as make `max_decodes`).
+        max_decodes: samples decoded per compiled call, at most.
+        seed: seeds the samples.
+
+    Returns:
+        A float. The k samples of each image are drawn in chunks of at most `max_decodes`, and the
     images go through in batches of `batch_size` (default: as many as make `max_decodes`
     decodes per step). Sampling, decoding and the log-weights run compiled on the
     device; only the log-weights (n, chunk) come back, so k = 5000 on 10,000 test
@@ -36,6 +58,7 @@ def importance_weighted_nll(vae, x, k=5000, batch_size=None, max_decodes=4096, s
     """
     if k < 1:
         raise ValueError(f"Expected k >= 1 importance samples; got {k}.")
+    check_likelihood_data(vae, x)
     n_chunks = math.ceil(k / max(1, max_decodes))
     chunk = math.ceil(k / n_chunks)
     batch_size = batch_size or max(1, max_decodes // chunk)
@@ -76,7 +99,8 @@ class _LogWeights(keras.Model):
         z_log_var_k = ops.repeat(z_log_var, self.k, axis=0)
         z = self.sampling([z_mean_k, z_log_var_k])
         x_hat = self.vae.decoder(z)
-        log_px_z = losses.log_likelihood(ops.repeat(x, self.k, axis=0), x_hat, self.vae.reconstruction)
+        log_px_z = losses.log_likelihood(ops.repeat(x, self.k, axis=0), x_hat, self.vae.reconstruction,
+                                         self.vae.log_sigma)
         log_px_z = ops.reshape(log_px_z, (-1, self.k))
         if self.values == "elbo":
             return log_px_z - ops.expand_dims(losses.kl_loss(z_mean, z_log_var), -1)
@@ -85,8 +109,29 @@ class _LogWeights(keras.Model):
         return log_px_z + ops.reshape(log_pz - log_qz, (-1, self.k))
 
 
+def check_likelihood_data(vae, x):
+    """Raises ValueError when x is not data the model's likelihood is a density of.
+
+    A Bernoulli decoder gives log-probabilities of binary images only: on grey levels its
+    reconstruction term is a cross-entropy, and an "ELBO" or "NLL" would be no such thing.
+
+    Args:
+        vae: a `VAE`.
+        x: data (n, *shape).
+    """
+    if vae.reconstruction == "bernoulli":
+        values = np.asarray(x)
+        if not np.all((values == 0) | (values == 1)):
+            raise ValueError(
+                "This model's Bernoulli likelihood is a probability of binary images only, and x holds "
+                f"values other than 0 and 1 (e.g. {values[(values != 0) & (values != 1)].flat[0]:.3g}): "
+                "its ELBO or NLL would not be a log-likelihood. Binarize the images once "
+                "(vae_keras.datasets.binarize(x, seed=0)), or train with the continuous Bernoulli "
+                "(reconstruction='continuous_bernoulli'), a density of grey levels in [0, 1].")
+
+
 def active_units(vae, x, threshold=0.01):
-    """How many latents the encoder uses on images x (n, H, W, C): an int.
+    """How many latents the encoder uses on data x (n, *shape): an int.
 
     Unit u is active when its posterior mean moves with the image (Burda et al., 2016):
     Cov_x(E_q[z_u | x]) > threshold, the variance over x of z_mean[:, u].
@@ -96,4 +141,4 @@ def active_units(vae, x, threshold=0.01):
     return int(np.sum(variances > threshold))
 
 
-__all__ = ["active_units", "elbo", "importance_weighted_nll"]
+__all__ = ["active_units", "check_likelihood_data", "elbo", "importance_weighted_nll"]
