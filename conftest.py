@@ -2,7 +2,7 @@
 
 import os
 
-os.environ.setdefault("VAE_KERAS_QUICK", "1")  # small data, few epochs: see vae_keras.course
+os.environ.setdefault("VAE_KERAS_QUICK", "1")  # small data, few epochs: see vae_keras.runtime
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")

@@ -4,7 +4,7 @@
   local keras-format .npz; otherwise keras.datasets downloads it).
 - Dynamic binarization in training: `VAE(binarize=True)` draws x ~ Bernoulli(intensity) at
   every step. The test set is binarized once, with a fixed seed (`datasets.binarize`).
-- A Bernoulli decoder (sigmoid head, "bce" loss), so the loss is the exact negative ELBO.
+- A Bernoulli decoder (sigmoid head, Bernoulli likelihood), so the loss is the exact negative ELBO.
 - Test NLL = −log p(x) by importance sampling with k = 5000 samples per image (Burda et al.,
   2016), and the test ELBO, both in nats per image.
 

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from keras import ops
 
-from vae_keras import checks, decoders
+from vae_keras import checks
 from vae_keras.decoders import build_conv_decoder, build_dense_decoder
+from vae_keras.heads import HEADS
+from vae_keras.layers import ACTIVATIONS
 
 KINDS = {
     "dense": lambda **kwargs: build_dense_decoder(2, **kwargs),
@@ -22,7 +24,7 @@ def latent_vectors(n=8, scale=1.0, seed=0):
     return (scale * np.random.default_rng(seed).standard_normal((n, 2))).astype("float32")
 
 
-@pytest.mark.parametrize("head", decoders.HEADS)
+@pytest.mark.parametrize("head", HEADS)
 @pytest.mark.parametrize("kind", KINDS)
 def test_decoder_output_shape_and_range_follow_the_head(kind, head):
     decoder = KINDS[kind](head=head)
@@ -30,7 +32,7 @@ def test_decoder_output_shape_and_range_follow_the_head(kind, head):
     images = decode(decoder, latent_vectors(scale=1000.0))  # large z drives the head to its limits
     assert images.shape == (8, 28, 28, 1)
     assert np.all(np.isfinite(images))
-    low, high = decoders.HEADS[head]
+    low, high = HEADS[head].output_range
     assert images.min() >= low and images.max() <= high
     if head == "sigmoid":
         assert images.min() < 0.05 and images.max() > 0.95  # reaches both ends of [0, 1]
@@ -72,29 +74,45 @@ def test_conv_decoder_doubles_a_seven_by_seven_map_twice(upsampling, layer_name)
     assert [layer.output.shape[1:3] for layer in upsamplers] == [(14, 14), (28, 28)]
 
 
-@pytest.mark.parametrize("activation", decoders.ACTIVATIONS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_every_hidden_activation_builds_a_working_decoder(activation):
     decoder = build_dense_decoder(2, activation=activation)
     images = decode(decoder, latent_vectors())
     assert images.shape == (8, 28, 28, 1) and images.min() >= 0 and images.max() <= 1
 
 
-def test_matched_loss_pairs_each_head_with_its_likelihood():
-    assert set(decoders.MATCHED_LOSS) == set(decoders.HEADS)
-    assert decoders.MATCHED_LOSS == {"sigmoid": "bce", "tanh": "mse", "linear": "mse"}
+def test_dense_decoder_defaults_widen_with_relu_to_a_sigmoid_head():
+    decoder = build_dense_decoder(2)
+    dense = [layer for layer in decoder.layers if hasattr(layer, "units")]
+    assert [layer.units for layer in dense] == [256, 512, 784]
+    assert [layer.get_config()["activation"] for layer in dense[:-1]] == ["relu", "relu"]
+    assert decoder.get_layer("output_head").get_config()["activation"] == "sigmoid"
+
+
+@pytest.mark.parametrize("build", [lambda seed: build_dense_decoder(2, seed=seed),
+                                   lambda seed: build_conv_decoder(2, seed=seed)])
+def test_seed_fixes_the_initial_weights(build):
+    first, again, other = build(5), build(5), build(6)
+    for a, b in zip(first.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    kernels = [(a, b) for a, b in zip(first.get_weights(), other.get_weights()) if a.ndim > 1]
+    assert all(not np.array_equal(a, b) for a, b in kernels)
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"head": "softmax"}, r"Unknown output head 'softmax'; expected one of \('sigmoid', 'tanh', 'linear'\)"),
-    ({"activation": "swish-ish"}, r"Unknown hidden activation 'swish-ish'; expected one of"),
-    ({"upsampling": "bilinear"}, r"Unknown upsampling 'bilinear'; expected one of \('transpose', 'upsample'\)"),
+    ({"head": "softmax"}, r"head must be one of \('sigmoid', 'tanh', 'linear'\). Received: head='softmax'"),
+    ({"activation": "swish-ish"}, r"activation must be one of .* Received: activation='swish-ish'"),
+    ({"upsampling": "bilinear"}, r"upsampling must be one of \('transpose', 'upsample'\). "
+                                 r"Received: upsampling='bilinear'"),
     ({"image_shape": (30, 30, 1)}, r"must be divisible by 4"),
+    ({"latent_dim": 0}, r"latent_dim must be a positive integer. Received: latent_dim=0"),
 ])
 def test_bad_decoder_choices_raise_value_error(kwargs, message):
+    kwargs = {"latent_dim": 2, **kwargs}
     with pytest.raises(ValueError, match=message):
-        build_conv_decoder(2, **kwargs)
+        build_conv_decoder(**kwargs)
 
 
 def test_dense_decoder_rejects_unknown_head():
-    with pytest.raises(ValueError, match="Unknown output head"):
+    with pytest.raises(ValueError, match="head must be one of"):
         build_dense_decoder(2, head="relu")

@@ -55,6 +55,31 @@ def test_seeded_encoder_reproduces_its_samples():
     np.testing.assert_array_equal(ops.convert_to_numpy(first(images)[2]), ops.convert_to_numpy(second(images)[2]))
 
 
-def test_unknown_downsampling_raises_value_error():
-    with pytest.raises(ValueError, match="expected one of \\('maxpool', 'strides'\\)"):
-        build_conv_encoder(3, downsampling="avgpool")
+@pytest.mark.parametrize("build, message", [
+    (lambda: build_conv_encoder(3, downsampling="avgpool"),
+     r"downsampling must be one of \('maxpool', 'strides'\). Received: downsampling='avgpool'"),
+    (lambda: build_dense_encoder(3, activation="sigmoidal"), r"Received: activation='sigmoidal'"),
+    (lambda: build_conv_encoder(3, activation="sigmoidal"), r"Received: activation='sigmoidal'"),
+    (lambda: build_dense_encoder(2.5), r"latent_dim must be a positive integer. Received: latent_dim=2.5"),
+    (lambda: build_conv_encoder(-1), r"latent_dim must be a positive integer. Received: latent_dim=-1"),
+    (lambda: build_conv_encoder(3, strides=(2, 3)), r"strides must hold one entry, 1 or 2, per conv layer"),
+])
+def test_bad_encoder_arguments_raise_value_error(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
+def test_dense_encoder_defaults_narrow_with_relu():
+    encoder = build_dense_encoder(2)
+    dense = [layer for layer in encoder.layers if hasattr(layer, "units")]
+    assert [layer.units for layer in dense] == [512, 256, 2, 2]
+    assert [layer.get_config()["activation"] for layer in dense] == ["relu", "relu", "linear", "linear"]
+
+
+def test_seed_fixes_weights_and_noise_and_different_seeds_differ():
+    images = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
+    first, again, other = build_dense_encoder(3, seed=3), build_dense_encoder(3, seed=3), build_dense_encoder(3, seed=4)
+    for a, b in zip(first.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(ops.convert_to_numpy(first(images)[2]), ops.convert_to_numpy(again(images)[2]))
+    assert not np.array_equal(first.get_weights()[0], other.get_weights()[0])

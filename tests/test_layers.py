@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from vae_keras.layers import Sampling
+from vae_keras.layers import Sampling, derive_seed, kernel_initializers
 
 
 def sample(layer, z_mean, z_log_var):
@@ -53,3 +53,38 @@ def test_get_config_round_trip_keeps_seed_and_name():
     assert isinstance(restored, Sampling) and restored.seed == 42
     z_mean = np.zeros((4, 2), "float32")
     np.testing.assert_array_equal(sample(restored, z_mean, z_mean), sample(Sampling(seed=42), z_mean, z_mean))
+
+
+# --- Seeds for a model's layers, without global state ---------------------------------------
+
+def test_derived_seeds_are_reproducible_and_differ_by_purpose():
+    assert derive_seed(3, "encoder") == derive_seed(3, "encoder")
+    assert len({derive_seed(3, "encoder"), derive_seed(3, "decoder"), derive_seed(4, "encoder")}) == 3
+    assert derive_seed(None, "encoder") is None
+
+
+def test_kernel_initializers_give_each_layer_its_own_seed():
+    first = [next(kernel_initializers(5, "decoder")) for _ in range(1)]
+    supply = kernel_initializers(5, "decoder")
+    seeds = [next(supply).seed for _ in range(4)]
+    assert len(set(seeds)) == 4 and seeds[0] == first[0].seed
+    assert next(kernel_initializers(None, "decoder")) == "glorot_uniform"
+
+
+def test_seeded_builders_leave_the_global_random_state_alone():
+    """build_vae(seed=...) seeds its own layers: Python's, NumPy's and Keras's global streams are untouched."""
+    import random
+
+    import vae_keras
+
+    random.seed(11)
+    np.random.seed(11)
+    keras.utils.set_random_seed(11)
+    expected = (random.random(), np.random.random(), float(ops.convert_to_numpy(keras.random.uniform(()))))
+    random.seed(11)
+    np.random.seed(11)
+    keras.utils.set_random_seed(11)
+    vae_keras.build_vae(seed=0)
+    vae_keras.load("digits", max_train=8, max_test=8)
+    got = (random.random(), np.random.random(), float(ops.convert_to_numpy(keras.random.uniform(()))))
+    assert got == expected

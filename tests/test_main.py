@@ -30,7 +30,7 @@ def test_train_writes_the_model_and_figures(tmp_path, capsys, head, latent_dim, 
     assert "Test ELBO:" in out and "nats per image" in out
     vae = keras.saving.load_model(tmp_path / "vae.keras")
     assert isinstance(vae, vae_keras.VAE)
-    assert vae.latent_dim == latent_dim and vae.reconstruction == ("bce" if head == "sigmoid" else "mse")
+    assert vae.latent_dim == latent_dim and vae.reconstruction == ("bernoulli" if head == "sigmoid" else "gaussian")
     images = vae.generate(2, seed=0)
     assert images.shape == (2, 28, 28, 1) and np.all(np.isfinite(images))
 
@@ -44,7 +44,7 @@ def test_train_a_reference_model_with_its_test_nll(tmp_path, capsys):
     assert 0 < nll <= -elbo + 5.0  # the k-sample bound is at least as tight as the ELBO, up to noise
     assert "Reference dense VAE" in out and "binarized afresh" in out
     vae = keras.saving.load_model(tmp_path / "vae.keras")
-    assert vae.name == "reference_dense_vae" and vae.binarize and vae.reconstruction == "bce"
+    assert vae.name == "reference_dense_vae" and vae.binarize and vae.reconstruction == "bernoulli"
     assert vae.latent_dim == 2
     assert {path.stem for path in tmp_path.glob("*.png")} == {
         "reconstructions", "samples", "history", "latent_scatter", "manifold"}
@@ -99,3 +99,20 @@ def test_set_repo_updates_course_toml(tmp_path, monkeypatch, capsys):
     assert main(["set-repo", "someone/fork", "--branch", "dev"]) == 0
     assert 'repository = "someone/fork"' in (tmp_path / "course.toml").read_text()
     assert "someone/fork@dev" in capsys.readouterr().out
+
+
+def test_the_command_shows_only_its_own_output_unless_asked_for_the_backends_logs(tmp_path):
+    """TensorFlow writes C++ log lines to the stderr file on import; the command hides them by default."""
+    import os
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "vae_keras", "train", *TINY, "--output", str(tmp_path)]
+    environment = {**os.environ, "KERAS_BACKEND": "tensorflow"}
+    environment.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    quiet = subprocess.run(argv, capture_output=True, text=True, env=environment, check=True)
+    assert quiet.stdout.startswith("Keras ") and "Test ELBO:" in quiet.stdout
+    assert quiet.stderr == ""
+    loud = subprocess.run([*argv[:3], "--backend-logs", *argv[3:]], capture_output=True, text=True,
+                          env=environment, check=True)
+    assert "Test ELBO:" in loud.stdout and loud.stderr != ""

@@ -41,7 +41,7 @@ def reference(request):
 def test_reference_model_is_a_compiled_bernoulli_vae(reference):
     kind, vae = reference
     assert isinstance(vae, VAE)
-    assert vae.binarize and vae.reconstruction == "bce"
+    assert vae.binarize and vae.reconstruction == "bernoulli"
     assert vae.decoder.get_layer("output_head").get_config()["activation"] == "sigmoid"
     assert vae.optimizer is not None
     assert vae.latent_dim == {"dense": 50, "conv": 32}[kind]
@@ -58,10 +58,10 @@ def test_reference_model_outputs_probabilities(reference):
 
 def test_reference_model_trains(reference):
     _, vae = reference
-    history = vae.fit(binary_images(64), batch_size=16, epochs=3, verbose=0)
+    history = vae.fit(binary_images(64), batch_size=16, epochs=3, shuffle=False, verbose=0)  # the same steps every run
     loss = history.history["loss"]
     assert np.all(np.isfinite(loss))
-    assert loss[-1] < loss[0]  # 784 pixels at p = 0.5 cost ~543 nats; a few steps already learn the 20%
+    assert loss[-1] < loss[0], history.history  # 784 pixels at p = 0.5 cost ~543 nats; a few steps already learn the 20%
 
 
 def test_reference_model_round_trips_through_a_keras_file(tmp_path):
@@ -70,7 +70,7 @@ def test_reference_model_round_trips_through_a_keras_file(tmp_path):
     path = tmp_path / "reference.keras"
     vae.save(path)
     restored = keras.models.load_model(path)
-    assert isinstance(restored, VAE) and restored.binarize and restored.reconstruction == "bce"
+    assert isinstance(restored, VAE) and restored.binarize and restored.reconstruction == "bernoulli"
     z = np.random.default_rng(1).standard_normal((2, 2)).astype("float32")
     np.testing.assert_allclose(restored.decode(z), vae.decode(z), atol=1e-6)
 

@@ -147,50 +147,6 @@ def test_fit_with_dynamic_binarization_trains(binarized_fit):
     assert history.history["reconstruction_loss"][-1] < history.history["reconstruction_loss"][0]
 
 
-# --- Several steps per compiled call (JAX) ------------------------------------------------
-
-needs_jax = pytest.mark.skipif(keras.backend.backend() != "jax", reason="lax.scan steps are JAX's")
-
-
-def fit_with_steps_per_execution(digits, scan_steps):
-    """10 batches of 16 with 4 steps per call: two groups of 4, then a group of 2."""
-    vae = vae_keras.build_vae(binarize=True, seed=3)
-    vae.scan_steps = scan_steps
-    vae.compile(optimizer=keras.optimizers.Adam(1e-3), steps_per_execution=4)
-    history = vae.fit(digits.x_train[:160], epochs=2, batch_size=16, shuffle=False, verbose=0)
-    return vae, history
-
-
-@needs_jax
-def test_scanned_steps_train_exactly_like_single_steps(digits):
-    scanned, scanned_history = fit_with_steps_per_execution(digits, scan_steps=True)
-    looped, looped_history = fit_with_steps_per_execution(digits, scan_steps=False)
-    assert scanned.train_function.scanned_calls == 4  # two full groups in each of two epochs
-    assert not hasattr(looped.train_function, "scanned_calls")
-    for name in LOSS_NAMES:
-        np.testing.assert_allclose(scanned_history.history[name], looped_history.history[name], rtol=1e-4)
-    for a, b in zip(scanned.get_weights(), looped.get_weights()):
-        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
-    # The seed generator advanced once per step in both, so the next noise is the same too.
-    np.testing.assert_array_equal(ops.convert_to_numpy(scanned.seed_generator.state),
-                                  ops.convert_to_numpy(looped.seed_generator.state))
-
-
-@needs_jax
-def test_steps_are_scanned_by_default_only_on_an_accelerator(digits):
-    import jax
-
-    vae = vae_keras.build_vae(seed=0)
-    vae.compile(optimizer="adam", steps_per_execution=4)
-    vae.make_train_function()
-    on_cpu = jax.default_backend() == "cpu"
-    assert hasattr(vae.train_function, "scanned_calls") is not on_cpu
-    vae.compile(optimizer="adam", steps_per_execution=1)
-    vae.scan_steps = True
-    vae.make_train_function()
-    assert not hasattr(vae.train_function, "scanned_calls")  # nothing to scan over
-
-
 def mean_square_encoder():
     """z_mean = mean pixel², z_log_var = 0: tells 0.5-grey images (0.25) from binarized ones (≈ 0.5)."""
     images = keras.Input(shape=(28, 28, 1))
@@ -212,31 +168,67 @@ def test_dynamic_binarization_draws_bernoulli_images_in_training_only(binarize, 
 
 
 def test_binarization_needs_the_bernoulli_likelihood():
-    with pytest.raises(ValueError, match="binarize=True .* needs reconstruction='bce'"):
+    with pytest.raises(ValueError, match="binarize=True draws binary images; it needs reconstruction='bernoulli'"):
         vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head="tanh"), reconstruction="mse", binarize=True)
-    with pytest.raises(ValueError, match="needs reconstruction='bce'"):
+    with pytest.raises(ValueError, match="needs reconstruction='bernoulli'"):
         vae_keras.build_vae(head="tanh", binarize=True)
 
 
 def test_unknown_reconstruction_raises_value_error():
-    with pytest.raises(ValueError, match=r"Unknown reconstruction loss 'l1'; expected one of \('bce', 'mse'\)"):
+    with pytest.raises(ValueError, match=r"reconstruction must be one of .* Received: reconstruction='l1'"):
         vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2), reconstruction="l1")
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"encoder": "rnn"}, r"Unknown encoder 'rnn'; expected one of \('dense', 'conv'\)"),
-    ({"decoder": "conv"}, r"Unknown decoder 'conv'; expected one of \('dense', 'transpose', 'upsample'\)"),
+    ({"encoder": "rnn"}, r"encoder must be one of \('dense', 'conv'\). Received: encoder='rnn'"),
+    ({"decoder": "conv"}, r"decoder must be one of \('dense', 'transpose', 'upsample'\). Received: decoder='conv'"),
+    ({"head": "tanh", "reconstruction": "bce"}, r"'bernoulli' likelihood needs decoder outputs in \(0, 1\)"),
+    ({"beta": -1.0}, r"beta must be a finite number >= 0. Received: beta=-1.0"),
+    ({"sigma": 0.1}, r"sigma and learn_sigma belong to the Gaussian likelihood"),
+    ({"head": "linear", "sigma": -0.1}, r"sigma must be a positive number. Received: sigma=-0.1"),
+    ({"head": "linear", "learn_sigma": "per_pixel"}, r"learn_sigma must be one of"),
 ])
-def test_build_vae_rejects_unknown_parts(kwargs, message):
+def test_build_vae_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         vae_keras.build_vae(**kwargs)
 
 
-@pytest.mark.parametrize("head, reconstruction", [("sigmoid", "bce"), ("tanh", "mse"), ("linear", "mse")])
-def test_build_vae_matches_the_loss_to_the_head(head, reconstruction):
+@pytest.mark.parametrize("head, reconstruction", [("sigmoid", "bernoulli"), ("tanh", "gaussian"),
+                                                  ("linear", "gaussian")])
+def test_build_vae_matches_the_likelihood_to_the_head(head, reconstruction):
     vae = vae_keras.build_vae(head=head)
     assert vae.reconstruction == reconstruction
     assert vae.decoder.get_layer("output_head").get_config()["activation"] == head
+
+
+# --- The Gaussian decoder's noise sigma ----------------------------------------------------
+
+def test_fixed_sigma_is_a_constant_of_the_model_that_scales_the_squared_error(digits):
+    x = datasets.Standardizer().fit(digits.x_train).transform(digits.x_train[:16])
+    squared_errors = {}
+    for sigma in (0.3, 0.6):
+        vae = vae_keras.build_vae(head="linear", sigma=sigma, seed=0)  # same seed: same weights, same z
+        assert vae.sigma == pytest.approx(sigma)
+        assert not any(v is vae.log_sigma for v in vae.trainable_weights)
+        loss = float(ops.convert_to_numpy(vae.compute_vae_losses(x)["reconstruction_loss"]))
+        constants = 784 * (np.log(sigma) + 0.5 * np.log(2 * np.pi))
+        squared_errors[sigma] = 2 * sigma**2 * (loss - constants)  # Σ(x − x̂)², the same for both
+    assert squared_errors[0.3] == pytest.approx(squared_errors[0.6], rel=1e-4)
+
+
+@pytest.mark.parametrize("learn_sigma, shape", [("scalar", ()), ("per_feature", (28, 28, 1))])
+def test_learned_sigma_trains_and_survives_a_keras_round_trip(digits, tmp_path, learn_sigma, shape):
+    vae = vae_keras.build_vae(head="linear", learn_sigma=learn_sigma, sigma=1.0, learning_rate=3e-2, seed=0)
+    assert any(v is vae.log_sigma for v in vae.trainable_weights)
+    assert tuple(vae.log_sigma.shape) == shape
+    x = datasets.Standardizer().fit(digits.x_train).transform(digits.x_train)
+    vae.fit(x, epochs=2, batch_size=64, verbose=0)
+    assert np.all(np.asarray(vae.sigma) != 1.0)  # it moved
+    path = str(tmp_path / "sigma.keras")
+    vae.save(path)
+    loaded = keras.saving.load_model(path)
+    np.testing.assert_allclose(loaded.sigma, vae.sigma, rtol=1e-6)
+    assert loaded.learn_sigma == learn_sigma
 
 
 # --- Bad input fails early and clearly --------------------------------------------------------
@@ -278,8 +270,8 @@ def assert_same_model(original, loaded, x):
     np.testing.assert_array_equal(loaded.decoder.predict(z, verbose=0), original.decoder.predict(z, verbose=0))
     np.testing.assert_array_equal(loaded.generate(8, seed=3), original.generate(8, seed=3))
     np.testing.assert_array_equal(loaded.encode(x)[0], original.encode(x)[0])
-    assert (loaded.reconstruction, loaded.binarize, loaded.latent_dim) == (
-        original.reconstruction, original.binarize, original.latent_dim)
+    assert (loaded.reconstruction, loaded.binarize, loaded.latent_dim, loaded.seed) == (
+        original.reconstruction, original.binarize, original.latent_dim, original.seed)
     assert float(ops.convert_to_numpy(loaded.beta)) == float(ops.convert_to_numpy(original.beta))
 
 
@@ -297,7 +289,7 @@ def test_conv_vae_survives_a_keras_round_trip(digits, tmp_path):
     path = str(tmp_path / "conv.keras")
     vae.save(path)
     loaded = keras.saving.load_model(path)
-    assert loaded.reconstruction == "mse" and loaded.decoder.output_shape == (None, 28, 28, 1)
+    assert loaded.reconstruction == "gaussian" and loaded.decoder.output_shape == (None, 28, 28, 1)
     assert_same_model(vae, loaded, datasets.to_symmetric(digits.x_test[:8]))
 
 

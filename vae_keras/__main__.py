@@ -1,7 +1,8 @@
 """The main command: ``python -m vae_keras train`` trains a VAE and writes its figures.
 
-With no arguments it trains a small dense VAE (2 latents) on the embedded digits, which
-needs no network and takes a minute or two on 2 CPU cores. `--reference dense|conv` trains one
+With no arguments it trains a small dense VAE (2 latents, a Bernoulli decoder on dynamically
+binarized images) on the embedded digits, which needs no network and takes a minute or two on
+2 CPU cores. `--reference dense|conv` trains one
 of the reference VAEs instead (vae_keras.reference: dynamically binarized images, a Bernoulli
 decoder), and `--k` adds the importance-sampled test NLL.
 """
@@ -13,7 +14,10 @@ import time
 
 
 def main(argv=None):
+    """Runs ``python -m vae_keras COMMAND ...``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m vae_keras", description=__doc__.splitlines()[0])
+    parser.add_argument("--backend-logs", action="store_true",
+                        help="show the backend's own log lines (TensorFlow's C++ logs), hidden by default")
     commands = parser.add_subparsers(dest="command", required=True)
     _add_train_arguments(commands.add_parser(
         "train", help="train a VAE, print its test ELBO, save the model and figures",
@@ -26,7 +30,7 @@ def main(argv=None):
         "student-versions", help="write the student notebooks: solutions stubbed, hidden tests removed")
     student.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
     student.add_argument("--output", default="student", help="folder for the student notebooks")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --backend-logs acts in vae_keras/__init__.py, before the backend loads
     if args.command == "set-repo":
         return set_repo_command(args)
     if args.command == "student-versions":
@@ -37,16 +41,22 @@ def main(argv=None):
 
 
 def set_repo_command(args):
-    from vae_keras.course import set_repository
+    from vae_keras.repository import set_repository
 
-    changed = set_repository(args.repository, args.branch)
+    try:
+        changed = set_repository(args.repository, args.branch)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"course.toml now points to {args.repository}@{args.branch}; rewrote {len(changed)} notebooks.")
     return 0
 
 
 def _add_train_arguments(p):
     from vae_keras.datasets import NAMES
-    from vae_keras.decoders import ACTIVATIONS, HEADS
+    from vae_keras.heads import HEADS
+    from vae_keras.layers import ACTIVATIONS
+    from vae_keras.losses import LIKELIHOODS, SIGMA_SHAPES
     from vae_keras.models import DECODERS, ENCODERS
 
     p.add_argument("--dataset", default="digits", choices=NAMES,
@@ -55,7 +65,8 @@ def _add_train_arguments(p):
     p.add_argument("--data-path", default=None, help="a local keras-format .npz for mnist/fashion_mnist")
     p.add_argument("--reference", default=None, choices=("dense", "conv"),
                    help="train a reference VAE (vae_keras.reference) on dynamically binarized images; "
-                        "--encoder, --decoder, --head, --loss, --activation and --beta then do not apply")
+                        "--encoder, --decoder, --head, --likelihood, --sigma, --learn-sigma, --activation and "
+                        "--beta then do not apply")
     p.add_argument("--encoder", default="dense", choices=ENCODERS, help="encoder kind")
     p.add_argument("--decoder", default="dense", choices=DECODERS,
                    help="decoder kind: dense, or convolutional with Conv2DTranspose ('transpose') "
@@ -68,8 +79,13 @@ def _add_train_arguments(p):
     p.add_argument("--head", default="sigmoid", choices=tuple(HEADS),
                    help="decoder output head; the data are rescaled to match it: sigmoid -> [0, 1], "
                         "tanh -> [-1, 1], linear -> standardised")
-    p.add_argument("--loss", default=None, choices=("bce", "mse"),
-                   help="reconstruction loss (default: the one matched to --head: bce for sigmoid, else mse)")
+    p.add_argument("--likelihood", default=None, choices=tuple(LIKELIHOODS),
+                   help="the decoder's likelihood p(x|z) (default: the one matched to --head: bernoulli for "
+                        "sigmoid, on dynamically binarized images; gaussian for tanh and linear)")
+    p.add_argument("--sigma", type=float, default=None,
+                   help="the gaussian likelihood's noise scale, in the data's units (default: sqrt(1/2))")
+    p.add_argument("--learn-sigma", default=None, choices=SIGMA_SHAPES[1:],
+                   help="learn the gaussian's sigma: one 'scalar', or one per pixel ('per_feature')")
     p.add_argument("--activation", default="relu", choices=ACTIVATIONS, help="hidden-layer activation")
     p.add_argument("--k", type=int, default=0,
                    help="also estimate the test NLL -log p(x) by importance sampling with k samples per image "
@@ -99,7 +115,7 @@ def train(args):
                       validation_data=(x_test,), verbose=args.verbose)
     print(f"Trained {args.epochs} epochs in {time.time() - start:.0f} s.")
     test_elbo = evaluation.elbo(vae, x_test)
-    print(f"Test ELBO: {test_elbo:.2f} nats per image ({vae.reconstruction} likelihood; higher is better).")
+    print(f"Test ELBO: {test_elbo:.2f} nats per image ({_describe_likelihood(vae)}; higher is better).")
     if args.k:
         test_nll = evaluation.importance_weighted_nll(vae, x_test, k=args.k, seed=args.seed)
         print(f"Test NLL: {test_nll:.2f} nats per image (importance sampling, k = {args.k}; lower is better).")
@@ -115,7 +131,7 @@ def train(args):
 def _build_model_and_data(args, data):
     """(vae, x_train, x_test, to_pixels): the model asked for and the data rescaled to suit it."""
     import vae_keras
-    from vae_keras import datasets, reference
+    from vae_keras import datasets, heads, reference
 
     if args.reference:
         build = {"dense": reference.reference_dense_vae, "conv": reference.reference_conv_vae}[args.reference]
@@ -125,23 +141,27 @@ def _build_model_and_data(args, data):
         print(f"Reference {args.reference} VAE ({vae.count_params():,} parameters): training images are "
               "binarized afresh at every step, the test images once.")
         return vae, data.x_train, x_test, lambda x: x
-    x_train, x_test, to_pixels = _match_data_to_head(data, args.head)
+    likelihood = heads.check_pairing(args.head, args.likelihood or heads.get_head(args.head).likelihood)
+    scaler = heads.get_head(args.head).scaler(data.x_train)
+    x_train, x_test = scaler.transform(data.x_train), scaler.transform(data.x_test)
+    binarize = likelihood == "bernoulli"  # a Bernoulli is a likelihood of binary images: draw them
+    if binarize:
+        x_test = datasets.binarize(x_test, seed=args.seed)
     vae = vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim or 2, head=args.head,
-                              reconstruction=args.loss, beta=args.beta, activation=args.activation,
-                              seed=args.seed)
-    return vae, x_train, x_test, to_pixels
+                              reconstruction=likelihood, beta=args.beta, activation=args.activation,
+                              binarize=binarize, sigma=args.sigma, learn_sigma=args.learn_sigma, seed=args.seed)
+    return vae, x_train, x_test, scaler.inverse_transform
 
 
-def _match_data_to_head(data, head):
-    """Rescales the [0, 1] images to the head's range; returns (x_train, x_test, to_pixels)."""
-    from vae_keras import datasets
-
-    if head == "sigmoid":
-        return data.x_train, data.x_test, lambda x: x
-    if head == "tanh":
-        return datasets.to_symmetric(data.x_train), datasets.to_symmetric(data.x_test), datasets.from_symmetric
-    scaler = datasets.Standardizer().fit(data.x_train)
-    return scaler.transform(data.x_train), scaler.transform(data.x_test), scaler.inverse_transform
+def _describe_likelihood(vae):
+    """How to read the model's nats, e.g. 'bernoulli likelihood of the binarized test images'."""
+    if vae.reconstruction == "bernoulli":
+        return "bernoulli likelihood of the binarized test images"
+    if vae.reconstruction == "gaussian":
+        sigma = vae.sigma
+        shown = f"{sigma:.3g}" if isinstance(sigma, float) else f"{sigma.min():.3g} to {sigma.max():.3g}"
+        return f"gaussian likelihood with sigma {shown}, in the units of the data the model sees"
+    return f"{vae.reconstruction} likelihood"
 
 
 def _write_figures(vae, data, x_test, to_pixels, history, folder, plotting):
@@ -152,7 +172,7 @@ def _write_figures(vae, data, x_test, to_pixels, history, folder, plotting):
     }
     if vae.latent_dim == 2:
         figures["latent_scatter.png"] = plotting.plot_latent_scatter(vae.encode(x_test)[0], data.y_test)
-        if vae.reconstruction == "bce":
+        if vae.reconstruction != "gaussian":  # outputs in [0, 1]: pixels already
             figures["manifold.png"] = plotting.plot_latent_manifold(vae.decoder)
     return [plotting.save(fig, os.path.join(folder, name)) for name, fig in figures.items()]
 

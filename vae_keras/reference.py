@@ -4,7 +4,8 @@ Targets and what has been measured so far: benchmarks/RESULTS.md.
 
 Both are trained the standard way (Burda et al., 2016): dynamic binarization, x ~ Bernoulli(pixel
 intensity) drawn afresh at every step (``VAE(binarize=True)``), and a Bernoulli decoder, a sigmoid
-head with the "bce" reconstruction loss, so that the loss is the exact negative ELBO in nats.
+head with the Bernoulli likelihood, so that the loss is the exact negative ELBO in nats of the
+binary images the model sees.
 Judge them with `vae_keras.evaluation.importance_weighted_nll(vae, x_test_binary, k=5000)`;
 ``benchmarks/likelihood.py`` runs the whole protocol.
 
@@ -14,13 +15,12 @@ Judge them with `vae_keras.evaluation.importance_weighted_nll(vae, x_test_binary
 Both compile for speed: the train step is compiled (XLA where the backend supports it), and
 `steps_per_execution` runs several steps per call, so the Python loop and the progress bar cost
 little when the steps themselves are fast (on a GPU). TensorFlow loops over them inside its
-graph; on a JAX GPU or TPU, `VAE` scans over them in one compiled call (`VAE.scan_steps`).
+graph; on a JAX GPU or TPU, `VAE` scans over them in one compiled call (`vae_keras.jax_scan`).
 """
-
-import keras
 
 from vae_keras.decoders import build_conv_decoder, build_dense_decoder
 from vae_keras.encoders import build_conv_encoder, build_dense_encoder
+from vae_keras.models import compile_vae
 from vae_keras.vae import VAE
 
 STEPS_PER_EXECUTION = 32
@@ -39,12 +39,11 @@ def reference_dense_vae(latent_dim=50, seed=None, learning_rate=1e-3, hidden_uni
     side and 50 latents (86.76 nats with k = 5000, after 3,280 passes); wider ELU layers learn
     faster per epoch (after 6 epochs on MNIST, test ELBO -101.8 nats with ELU, -104.5 with tanh).
     """
-    _seed_everything(seed)
     encoder = build_dense_encoder(latent_dim, hidden_units=hidden_units, activation=activation, seed=seed)
     decoder = build_dense_decoder(latent_dim, hidden_units=tuple(reversed(hidden_units)),
-                                  activation=activation, head="sigmoid")
-    return _compile(VAE(encoder, decoder, reconstruction="bce", binarize=True, seed=seed,
-                        name="reference_dense_vae"), learning_rate, steps_per_execution)
+                                  activation=activation, head="sigmoid", seed=seed)
+    return compile_vae(VAE(encoder, decoder, reconstruction="bernoulli", binarize=True, seed=seed,
+                           name="reference_dense_vae"), learning_rate, steps_per_execution)
 
 
 def reference_conv_vae(latent_dim=32, seed=None, learning_rate=1e-3, activation="elu",
@@ -62,29 +61,13 @@ def reference_conv_vae(latent_dim=32, seed=None, learning_rate=1e-3, activation=
 
     All kernels 3×3 with "same" padding; ELU activations throughout.
     """
-    _seed_everything(seed)
     encoder = build_conv_encoder(latent_dim, filters=(32, 32, 64, 64), strides=(1, 2, 1, 2),
                                  downsampling="strides", dense_units=256, activation=activation, seed=seed)
     decoder = build_conv_decoder(latent_dim, filters=(64, 64, 32, 32), strides=(1, 2, 1, 2),
                                  upsampling="transpose", dense_units=256, activation=activation,
-                                 head="sigmoid")
-    return _compile(VAE(encoder, decoder, reconstruction="bce", binarize=True, seed=seed,
-                        name="reference_conv_vae"), learning_rate, steps_per_execution)
-
-
-def _seed_everything(seed):
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-
-
-def _compile(vae, learning_rate, steps_per_execution):
-    """Adam, a compiled train step ("auto": XLA where the backend can), several steps per call
-    (one on PyTorch, which runs a single step per call)."""
-    if keras.backend.backend() == "torch":
-        steps_per_execution = 1
-    vae.compile(optimizer=keras.optimizers.Adam(learning_rate), jit_compile="auto",
-                steps_per_execution=steps_per_execution)
-    return vae
+                                 head="sigmoid", seed=seed)
+    return compile_vae(VAE(encoder, decoder, reconstruction="bernoulli", binarize=True, seed=seed,
+                           name="reference_conv_vae"), learning_rate, steps_per_execution)
 
 
 __all__ = ["reference_conv_vae", "reference_dense_vae"]

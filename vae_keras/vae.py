@@ -2,19 +2,21 @@
 
     loss = reconstruction_loss + β · kl_loss           (the negative ELBO when β = 1)
 
-`train_step` is written once per backend, because each computes gradients its own way
-(TensorFlow: GradientTape; JAX: a pure function of the variables; PyTorch: backward()).
-The maths they share lives in `compute_vae_losses`.
+`train_step` is written once per backend, as in the Keras guides on customizing `fit()`,
+because each backend computes gradients its own way: TensorFlow records the forward pass on a
+`GradientTape`, JAX differentiates a pure function of the variables' values, PyTorch calls
+`backward()`. The maths they share lives in `compute_vae_losses`.
 """
 
-import itertools
+import math
 
 import keras
 import numpy as np
 from keras import ops
 
-from vae_keras import losses
+from vae_keras import jax_scan, losses
 from vae_keras.datasets import check_images
+from vae_keras.validation import check_choice
 
 
 @keras.saving.register_keras_serializable(package="vae_keras")
@@ -22,39 +24,58 @@ class VAE(keras.Model):
     """A variational autoencoder built from an encoder and a decoder model.
 
     Args:
-        encoder: images (batch, H, W, C) -> [z_mean, z_log_var, z], each (batch, latent_dim).
-        decoder: z (batch, latent_dim) -> images (batch, H, W, C).
-        reconstruction: "bce" for [0, 1] data and a sigmoid head, "mse" for [-1, 1] or
-            standardised data (see `vae_keras.losses`).
-        beta: weight of the KL term (1 gives the ELBO; `KLWarmup` can ramp it up).
+        encoder: x (batch, *shape) -> [z_mean, z_log_var, z], each (batch, latent_dim).
+        decoder: z (batch, latent_dim) -> x̂ (batch, *shape).
+        reconstruction: the likelihood p(x|z) the decoder's output parameterises: "bernoulli"
+            (alias "bce"), "continuous_bernoulli" or "gaussian" (alias "mse"); see
+            `vae_keras.losses`.
+        beta: weight of the KL term, >= 0 (1 gives the ELBO; `KLWarmup` can ramp it up).
         binarize: draw x ~ Bernoulli(x) afresh at every training step (dynamic
-            binarization); needs "bce".
+            binarization); needs the Bernoulli likelihood.
+        sigma: the Gaussian's noise scale σ in the data's units, fixed or the starting value
+            of a learned one (default `losses.DEFAULT_SIGMA`, σ² = ½). Gaussian only.
+        learn_sigma: None (σ fixed), "scalar" (one trainable σ) or "per_feature" (one per
+            value of an example: per pixel, or per column of a table). Gaussian only.
         seed: seeds the binarization noise.
-
-    On JAX, `steps_per_execution > 1` runs that many training steps in one compiled call
-    (`jax.lax.scan`), as TensorFlow does, instead of Keras's Python loop of single steps.
-    `scan_steps` says where: "auto" (the default) on a GPU or TPU, True everywhere, False never.
+        scan_steps: on JAX, whether `steps_per_execution > 1` runs its steps as one compiled
+            `lax.scan` (`vae_keras.jax_scan`): "auto" (on a GPU or TPU), True or False.
+            Unused when Keras scans the steps itself.
     """
 
-    scan_steps = "auto"
-
-    def __init__(self, encoder, decoder, reconstruction="bce", beta=1.0, binarize=False,
-                 seed=None, **kwargs):
+    def __init__(self, encoder, decoder, reconstruction="bernoulli", beta=1.0, binarize=False, sigma=None,
+                 learn_sigma=None, seed=None, scan_steps="auto", **kwargs):
         super().__init__(**kwargs)
-        if reconstruction not in losses.RECONSTRUCTIONS:
-            raise ValueError(f"Unknown reconstruction loss {reconstruction!r}; "
-                             f"expected one of {losses.RECONSTRUCTIONS}.")
-        if binarize and reconstruction != "bce":
-            raise ValueError("binarize=True draws Bernoulli images; it needs reconstruction='bce'.")
+        likelihood = losses.get_likelihood(reconstruction)
+        if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta >= 0):
+            raise ValueError(f"beta must be a finite number >= 0. Received: beta={beta!r}")
+        if binarize and likelihood.name != "bernoulli":
+            raise ValueError("binarize=True draws binary images; it needs reconstruction='bernoulli'. "
+                             f"Received: reconstruction={reconstruction!r}")
+        check_choice(learn_sigma, losses.SIGMA_SHAPES, "learn_sigma")
+        check_choice(scan_steps, ("auto", True, False), "scan_steps")
+        if not likelihood.has_sigma and (sigma is not None or learn_sigma is not None):
+            raise ValueError(f"sigma and learn_sigma belong to the Gaussian likelihood. Received: "
+                             f"reconstruction={reconstruction!r}, sigma={sigma!r}, learn_sigma={learn_sigma!r}")
         self.encoder = encoder
         self.decoder = decoder
-        self.reconstruction = reconstruction
+        self.reconstruction = likelihood.name
         self.binarize = binarize
         self.seed = seed
+        self.scan_steps = scan_steps
+        self.learn_sigma = learn_sigma
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.beta = self.add_weight(shape=(), initializer=keras.initializers.Constant(beta),
                                     trainable=False, name="beta")
         self.initial_beta = float(beta)
+        self.log_sigma = None
+        if likelihood.has_sigma:
+            self.initial_sigma = losses.DEFAULT_SIGMA if sigma is None else sigma
+            if not (isinstance(self.initial_sigma, (int, float)) and 0 < self.initial_sigma < math.inf):
+                raise ValueError(f"sigma must be a positive number. Received: sigma={sigma!r}")
+            shape = tuple(decoder.output_shape[1:]) if learn_sigma == "per_feature" else ()
+            self.log_sigma = self.add_weight(
+                shape=shape, initializer=keras.initializers.Constant(math.log(self.initial_sigma)),
+                trainable=learn_sigma is not None, name="log_sigma")
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
@@ -67,22 +88,40 @@ class VAE(keras.Model):
 
     @property
     def latent_dim(self):
+        """The size of z, an int."""
         return self.decoder.input_shape[-1]
 
+    @property
+    def sigma(self):
+        """The Gaussian decoder's σ now: a float, or an array of one example's shape; None otherwise."""
+        if self.log_sigma is None:
+            return None
+        sigma = np.exp(ops.convert_to_numpy(self.log_sigma))
+        return float(sigma) if sigma.ndim == 0 else sigma
+
     def call(self, x, training=False):
-        """Reconstructs x through a sampled z: (batch, H, W, C) -> (batch, H, W, C)."""
+        """Reconstructs x through a sampled z: (batch, *shape) -> (batch, *shape)."""
         z_mean, z_log_var, z = self.encoder(x, training=training)
         return self.decoder(z, training=training)
 
     def compute_vae_losses(self, x, training=False):
-        """The batch means of loss, reconstruction_loss and kl_loss, in nats per image."""
+        """The batch means of loss, reconstruction_loss and kl_loss, in nats per example.
+
+        Args:
+            x: a batch of data, (batch, *shape).
+            training: True inside `fit`: binarizes x when the model does, and runs the layers
+                in training mode.
+
+        Returns:
+            A dict of three scalar tensors: "loss", "reconstruction_loss", "kl_loss".
+        """
         x = ops.cast(x, self.compute_dtype)
         if self.binarize and training:
             noise = keras.random.uniform(ops.shape(x), seed=self.seed_generator)
             x = ops.cast(noise < x, x.dtype)
         z_mean, z_log_var, z = self.encoder(x, training=training)
         x_hat = self.decoder(z, training=training)
-        reconstruction_loss = ops.mean(losses.reconstruction_loss(x, x_hat, self.reconstruction))
+        reconstruction_loss = ops.mean(losses.reconstruction_loss(x, x_hat, self.reconstruction, self.log_sigma))
         kl_loss = ops.mean(losses.kl_loss(z_mean, z_log_var))
         return {
             "loss": reconstruction_loss + self.beta * kl_loss,
@@ -93,37 +132,38 @@ class VAE(keras.Model):
     # --- Training and evaluation steps, one per backend ------------------------------
 
     def train_step(self, *args):
-        backend = keras.backend.backend()
-        if backend == "jax":
-            return self._jax_train_step(*args)
-        (data,) = args
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if backend == "tensorflow":
-            import tensorflow as tf
-
-            with tf.GradientTape() as tape:
-                step_losses = self.compute_vae_losses(x, training=True)
-            gradients = tape.gradient(step_losses["loss"], self.trainable_weights)
-            self.optimizer.apply(gradients, self.trainable_weights)
-        elif backend == "torch":
-            import torch
-
-            self.zero_grad()
-            step_losses = self.compute_vae_losses(x, training=True)
-            step_losses["loss"].backward()
-            gradients = [v.value.grad for v in self.trainable_weights]
-            with torch.no_grad():
-                self.optimizer.apply(gradients, self.trainable_weights)
-        else:
-            raise NotImplementedError(f"VAE.train_step supports tensorflow, jax and torch; got {backend!r}.")
-        return self._update_trackers(step_losses)
+        steps = {"tensorflow": self._tensorflow_train_step, "jax": self._jax_train_step,
+                 "torch": self._torch_train_step}
+        return steps[keras.backend.backend()](*args)
 
     def test_step(self, *args):
         if keras.backend.backend() == "jax":
             return self._jax_test_step(*args)
         (data,) = args
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
         return self._update_trackers(self.compute_vae_losses(x, training=False))
+
+    def _tensorflow_train_step(self, data):
+        import tensorflow as tf
+
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]  # no targets: x is its own
+        with tf.GradientTape() as tape:
+            step_losses = self.compute_vae_losses(x, training=True)
+        gradients = tape.gradient(step_losses["loss"], self.trainable_weights)
+        self.optimizer.apply(gradients, self.trainable_weights)
+        return self._update_trackers(step_losses)
+
+    def _torch_train_step(self, data):
+        import torch
+
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
+        self.zero_grad()
+        step_losses = self.compute_vae_losses(x, training=True)
+        step_losses["loss"].backward()
+        gradients = [v.value.grad for v in self.trainable_weights]
+        with torch.no_grad():
+            self.optimizer.apply(gradients, self.trainable_weights)
+        return self._update_trackers(step_losses)
 
     def _update_trackers(self, step_losses):
         for tracker in self.metrics:
@@ -137,7 +177,7 @@ class VAE(keras.Model):
         import jax
 
         trainable, non_trainable, optimizer_variables, metrics_variables = state
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
         gradient_fn = jax.value_and_grad(self._stateless_losses, has_aux=True)
         (_, (step_losses, non_trainable)), gradients = gradient_fn(trainable, non_trainable, x, True)
         trainable, optimizer_variables = self.optimizer.stateless_apply(
@@ -147,7 +187,7 @@ class VAE(keras.Model):
 
     def _jax_test_step(self, state, data):
         trainable, non_trainable, metrics_variables = state
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
         _, (step_losses, non_trainable) = self._stateless_losses(trainable, non_trainable, x, False)
         logs, metrics_variables = self._stateless_update_trackers(metrics_variables, step_losses)
         return logs, (trainable, non_trainable, metrics_variables)
@@ -170,13 +210,13 @@ class VAE(keras.Model):
             return
         super().make_train_function(force)
         if self.steps_are_scanned:
-            self.train_function = _scanned_train_function(self.train_step, self.train_function,
-                                                          self.steps_per_execution)
+            self.train_function = jax_scan.ScannedTrainFunction(self.train_step, self.train_function,
+                                                                self.steps_per_execution)
 
     @property
     def steps_are_scanned(self):
-        """Whether fit runs each execution's steps as one lax.scan (see `scan_steps`)."""
-        if keras.backend.backend() != "jax" or self.steps_per_execution <= 1:
+        """Whether `fit` runs each execution's steps as one `vae_keras.jax_scan` scan (see `scan_steps`)."""
+        if keras.backend.backend() != "jax" or self.steps_per_execution <= 1 or jax_scan.keras_scans_steps():
             return False
         if self.run_eagerly or not self.jit_compile or keras.distribution.distribution() is not None:
             return False
@@ -204,7 +244,7 @@ class VAE(keras.Model):
     def _check_inputs(self, x, name):
         """Clear errors for arrays a layer would otherwise fail on, or train on silently wrong."""
         if isinstance(x, np.ndarray):
-            value_range = (0.0, 1.0) if self.reconstruction == "bce" else None
+            value_range = losses.LIKELIHOODS[self.reconstruction].data_range
             check_images(x, value_range, shape=tuple(self.encoder.input_shape[1:]), name=name)
 
     # --- Using a trained VAE -------------------------------------------------------------
@@ -233,15 +273,19 @@ class VAE(keras.Model):
     # --- Saving to .keras ----------------------------------------------------------------
 
     def get_config(self):
-        return {
-            "name": self.name,
+        config = super().get_config()
+        config.update({
             "encoder": keras.saving.serialize_keras_object(self.encoder),
             "decoder": keras.saving.serialize_keras_object(self.decoder),
             "reconstruction": self.reconstruction,
             "beta": self.initial_beta,
             "binarize": self.binarize,
+            "sigma": getattr(self, "initial_sigma", None),
+            "learn_sigma": self.learn_sigma,
             "seed": self.seed,
-        }
+            "scan_steps": self.scan_steps,
+        })
+        return config
 
     @classmethod
     def from_config(cls, config):
@@ -260,42 +304,6 @@ def _in_batches(model, x, batch_size):
     return outputs if isinstance(model.output, list) else outputs[0]
 
 
-def _scanned_train_function(train_step, keras_train_function, steps):
-    """A JAX train function that runs `steps` steps in one compiled call: the batches are
-    stacked to (steps, batch, ...) and `jax.lax.scan` carries the state through them, so
-    the host dispatches once per `steps` batches. A shorter group (the end of an epoch, or a
-    smaller last batch) goes through Keras's own function, one step at a time.
-
-    `train_function(state, iterator) -> (logs, state)`, the contract of Keras's JAX trainer;
-    `logs` are those of the last step, as in Keras.
-    """
-    import jax
-    import jax.numpy as jnp
-
-    def run_steps(state, batches):
-        def one_step(state, batch):
-            logs, state = train_step(state, batch)
-            return state, logs
-
-        state, logs = jax.lax.scan(one_step, state, batches)
-        return jax.tree.map(lambda log: log[-1], logs), state
-
-    run_steps = jax.jit(run_steps, donate_argnums=0)
-
-    def train_function(state, iterator):
-        if not hasattr(iterator, "__next__"):  # Keras before 3.7 passes a list of batches
-            return keras_train_function(state, iterator)
-        batches = list(itertools.islice(iterator, steps))
-        shapes = {tuple(np.shape(leaf) for leaf in jax.tree.leaves(batch)) for batch in batches}
-        if len(batches) < steps or len(shapes) > 1:
-            return keras_train_function(state, iter(batches))
-        train_function.scanned_calls += 1
-        return run_steps(state, jax.tree.map(lambda *leaves: jnp.stack(leaves), *batches))
-
-    train_function.scanned_calls = 0
-    return train_function
-
-
 class KLWarmup(keras.callbacks.Callback):
     """Raises β linearly from 0 to `beta` over the first `epochs` epochs (KL annealing).
 
@@ -305,6 +313,8 @@ class KLWarmup(keras.callbacks.Callback):
 
     def __init__(self, epochs, beta=1.0):
         super().__init__()
+        if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta >= 0):
+            raise ValueError(f"beta must be a finite number >= 0. Received: beta={beta!r}")
         self.epochs, self.target_beta = epochs, beta
 
     def on_epoch_begin(self, epoch, logs=None):
