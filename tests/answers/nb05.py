@@ -1,0 +1,230 @@
+"""Answers to notebook 05's exercises, graded in tests/test_exercises.py.
+
+Each code string replaces the whole solution cell. "right" answers are correct ways the task's
+wording allows (other APIs, dtypes, styles) and must earn the points; "wrong" answers are mistakes
+students really make on the task and must lose them.
+"""
+
+LOG_MEAN_EXP_RIGHT = {
+    "keras.ops, max factored out": '''
+def log_mean_exp(a, axis=-1):
+    a = keras.ops.convert_to_tensor(np.asarray(a, dtype="float64"))
+    top = keras.ops.max(a, axis=axis, keepdims=True)
+    mean = keras.ops.mean(keras.ops.exp(a - top), axis=axis)
+    return keras.ops.convert_to_numpy(keras.ops.squeeze(top, axis=axis) + keras.ops.log(mean))
+''',
+    "sum, then minus log k": '''
+def log_mean_exp(a, axis=-1):
+    a = np.asarray(a, dtype="float64")
+    m = a.max(axis=axis)
+    k = a.shape[axis]
+    return m + np.log(np.sum(np.exp(a - np.expand_dims(m, axis)), axis=axis)) - np.log(k)
+''',
+    "moves the axis last, keeps the input dtype": '''
+def log_mean_exp(a, axis=-1):
+    a = np.moveaxis(np.asarray(a), axis, -1)
+    top = a.max(axis=-1)
+    return top + np.log(np.mean(np.exp(a - top[..., None]), axis=-1))
+''',
+}
+
+LOG_MEAN_EXP_WRONG = {
+    "naive log(mean(exp(a)))": '''
+def log_mean_exp(a, axis=-1):
+    return np.log(np.mean(np.exp(a), axis=axis))
+''',
+    "the max alone, without the log-mean correction": '''
+def log_mean_exp(a, axis=-1):
+    return np.max(a, axis=axis)
+''',
+    "log-sum-exp: forgets to divide by k": '''
+def log_mean_exp(a, axis=-1):
+    a = np.asarray(a, dtype="float64")
+    top = np.max(a, axis=axis, keepdims=True)
+    return np.squeeze(top, axis=axis) + np.log(np.sum(np.exp(a - top), axis=axis))
+''',
+    "one max over the whole array, not along the axis": '''
+def log_mean_exp(a, axis=-1):
+    a = np.asarray(a, dtype="float64")
+    top = np.max(a)
+    return top + np.log(np.mean(np.exp(a - top), axis=axis))
+''',
+    "keeps the reduced axis in the result's shape": '''
+def log_mean_exp(a, axis=-1):
+    a = np.asarray(a, dtype="float64")
+    top = np.max(a, axis=axis, keepdims=True)
+    return top + np.log(np.mean(np.exp(a - top), axis=axis, keepdims=True))
+''',
+    "the forbidden shortcut: scipy's logsumexp": '''
+from scipy.special import logsumexp
+
+
+def log_mean_exp(a, axis=-1):
+    return logsumexp(a, axis=axis) - np.log(np.shape(a)[axis])
+''',
+    "the forbidden shortcut: np.logaddexp.reduce": '''
+def log_mean_exp(a, axis=-1):
+    return np.logaddexp.reduce(np.asarray(a, dtype="float64"), axis=axis) - np.log(np.shape(a)[axis])
+''',
+    "the forbidden shortcut, renamed": '''
+import scipy.special
+
+lse = scipy.special.logsumexp
+
+
+def log_mean_exp(a, axis=-1):
+    return lse(a, axis=axis) - np.log(np.shape(a)[axis])
+''',
+}
+
+LOG_WEIGHT_RIGHT = {
+    "NumPy and scipy.stats": '''
+from scipy.stats import norm
+
+
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    x, x_hat = np.asarray(x, "float64"), np.asarray(x_hat, "float64")
+    log_px_z = np.sum(x * np.log(x_hat) + (1 - x) * np.log(1 - x_hat), axis=(1, 2, 3))
+    log_pz = np.sum(norm.logpdf(z), axis=1)
+    log_qz = np.sum(norm.logpdf(z, loc=z_mean, scale=np.exp(0.5 * np.asarray(z_log_var, "float64"))), axis=1)
+    return log_px_z + log_pz - log_qz
+''',
+    "keras.losses.binary_crossentropy, summed over the pixels": '''
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    ops = keras.ops
+    bce = keras.losses.binary_crossentropy(x, x_hat)  # (n, 28, 28): one value per pixel
+    log_px_z = -ops.sum(bce, axis=(1, 2))
+    log_pz = -0.5 * ops.sum(ops.square(z) + np.log(2 * np.pi), axis=-1)
+    log_qz = -0.5 * ops.sum(z_log_var + ops.square(z - z_mean) / ops.exp(z_log_var) + np.log(2 * np.pi), axis=-1)
+    return ops.convert_to_numpy(log_px_z + log_pz - log_qz)
+''',
+    "the course's losses, the Gaussians' constants cancelled by hand": '''
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    z, z_mean, z_log_var = (np.asarray(t, "float64") for t in (z, z_mean, z_log_var))
+    log_px_z = keras.ops.convert_to_numpy(losses.log_likelihood(x, x_hat, "bernoulli"))
+    # log p(z) - log q(z|x): the 0.5 log(2 pi) terms cancel
+    log_ratio = -0.5 * np.sum(z**2 - z_log_var - (z - z_mean) ** 2 * np.exp(-z_log_var), axis=-1)
+    return log_px_z + log_ratio
+''',
+}
+
+LOG_WEIGHT_WRONG = {
+    "adds log q instead of subtracting it": '''
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    log_px_z = losses.log_likelihood(x, x_hat, "bce")
+    log_pz = losses.log_normal(z, keras.ops.zeros_like(z), keras.ops.zeros_like(z))
+    log_qz = losses.log_normal(z, z_mean, z_log_var)
+    return keras.ops.convert_to_numpy(log_px_z + log_pz + log_qz)
+''',
+    "forgets log p(z)": '''
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    log_px_z = losses.log_likelihood(x, x_hat, "bce")
+    log_qz = losses.log_normal(z, z_mean, z_log_var)
+    return keras.ops.convert_to_numpy(log_px_z - log_qz)
+''',
+    "the ELBO's KL in place of log p(z) - log q(z|x)": '''
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    log_px_z = losses.log_likelihood(x, x_hat, "bce")
+    return keras.ops.convert_to_numpy(log_px_z - losses.kl_loss(z_mean, z_log_var))
+''',
+    "z_log_var taken as the variance": '''
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    log_px_z = losses.log_likelihood(x, x_hat, "bce")
+    log_pz = losses.log_normal(z, keras.ops.zeros_like(z), keras.ops.zeros_like(z))
+    log_qz = losses.log_normal(z, z_mean, keras.ops.log(keras.ops.abs(z_log_var) + 1e-6))
+    return keras.ops.convert_to_numpy(log_px_z + log_pz - log_qz)
+''',
+    "the pixels' mean cross-entropy, not their sum": '''
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    n = len(x)
+    log_px_z = -keras.losses.binary_crossentropy(keras.ops.reshape(x, (n, -1)), keras.ops.reshape(x_hat, (n, -1)))
+    log_pz = losses.log_normal(z, keras.ops.zeros_like(z), keras.ops.zeros_like(z))
+    log_qz = losses.log_normal(z, z_mean, z_log_var)
+    return keras.ops.convert_to_numpy(log_px_z + log_pz - log_qz)
+''',
+}
+
+IW_BOUND_RIGHT = {
+    "keras.ops.logsumexp, float32": '''
+def iw_bound(log_w, k):
+    log_w = keras.ops.convert_to_tensor(np.asarray(log_w, dtype="float32"))
+    n, big_k = log_w.shape
+    groups = keras.ops.reshape(log_w, (n, big_k // k, k))
+    return float(keras.ops.mean(keras.ops.logsumexp(groups, axis=-1)) - np.log(k))
+''',
+    "the max trick per group, by hand": '''
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float64")
+    groups = log_w.reshape(len(log_w), -1, k)
+    top = groups.max(axis=-1, keepdims=True)
+    per_group = top[..., 0] + np.log(np.mean(np.exp(groups - top), axis=-1))
+    return float(per_group.mean())
+''',
+    "np.logaddexp.reduce on the flattened groups": '''
+def iw_bound(log_w, k):
+    groups = np.asarray(log_w, dtype="float64").reshape(-1, k)  # rows stay whole: K is a multiple of k
+    return float(np.mean(np.logaddexp.reduce(groups, axis=1)) - np.log(k))
+''',
+    "a loop over the groups": '''
+from scipy.special import logsumexp
+
+
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float64")
+    values = [logsumexp(log_w[:, start:start + k], axis=1) - np.log(k) for start in range(0, log_w.shape[1], k)]
+    return float(np.mean(values))
+''',
+}
+
+IW_BOUND_WRONG = {
+    "naive log(mean(exp)) per group": '''
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float64")
+    groups = log_w.reshape(len(log_w), -1, k)
+    return float(np.mean(np.log(np.mean(np.exp(groups), axis=-1))))
+''',
+    "log-sum-exp: forgets the 1/k": '''
+from scipy.special import logsumexp
+
+
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float64")
+    return float(np.mean(logsumexp(log_w.reshape(len(log_w), -1, k), axis=-1)))
+''',
+    "averages the log-weights: the ELBO for every k": '''
+def iw_bound(log_w, k):
+    return float(np.mean(log_w))
+''',
+    "strided groups: samples i, i + K/k, ... together": '''
+from scipy.special import logsumexp
+
+
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float64")
+    groups = log_w.reshape(len(log_w), k, -1)  # the group axis is now axis 1
+    return float(np.mean(logsumexp(groups, axis=1) - np.log(k)))
+''',
+    "only the first group of k samples": '''
+from scipy.special import logsumexp
+
+
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float64")
+    return float(np.mean(logsumexp(log_w[:, :k], axis=1) - np.log(k)))
+''',
+    "log-mean-exp over the wrong axis (across the groups)": '''
+from scipy.special import logsumexp
+
+
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float64")
+    groups = log_w.reshape(len(log_w), -1, k)
+    return float(np.mean(logsumexp(groups, axis=1) - np.log(groups.shape[1])))
+''',
+}
+
+ANSWERS = {
+    "nb05_ex1": {"right": LOG_MEAN_EXP_RIGHT, "wrong": LOG_MEAN_EXP_WRONG},
+    "nb05_ex2": {"right": LOG_WEIGHT_RIGHT, "wrong": LOG_WEIGHT_WRONG},
+    "nb05_ex3": {"right": IW_BOUND_RIGHT, "wrong": IW_BOUND_WRONG},
+}

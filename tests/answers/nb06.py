@@ -1,0 +1,154 @@
+"""Answers to notebook 06's exercises, graded in tests/test_exercises.py.
+
+Each code string replaces the whole solution cell. "right" answers are correct ways the task's
+wording allows (other APIs, dtypes, styles) and must earn the points; "wrong" answers are mistakes
+students really make on the task and must lose them.
+"""
+
+GENERATE_ROWS_RIGHT = {
+    "keras.random with a SeedGenerator, the decoder called directly": '''
+def generate_rows(vae, scaler, n, seed=None):
+    generator = keras.random.SeedGenerator(seed)
+    z = keras.random.normal((n, vae.latent_dim), seed=generator)
+    mu = vae.decoder(z)
+    u = mu + keras.ops.exp(vae.log_sigma) * keras.random.normal(keras.ops.shape(mu), seed=generator)
+    return keras.ops.convert_to_numpy(u) * scaler.std + scaler.mean
+''',
+    "the Gaussian written in the table's units": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, vae.latent_dim)).astype("float32")
+    mean = vae.decode(z) * scaler.std + scaler.mean
+    return rng.normal(mean, vae.sigma * scaler.std)
+''',
+    "NumPy's legacy RandomState, float64 throughout": '''
+def generate_rows(vae, scaler, n, seed=None):
+    state = np.random.RandomState(seed)
+    z = state.randn(n, vae.latent_dim)
+    mu = np.asarray(vae.decode(z.astype("float32")), dtype="float64")
+    noise = np.asarray(vae.sigma, dtype="float64") * state.randn(*mu.shape)
+    return np.asarray(scaler.inverse_transform(mu + noise), dtype="float64")
+''',
+}
+
+GENERATE_ROWS_WRONG = {
+    "the decoder's means only, no noise": '''
+def generate_rows(vae, scaler, n, seed=None):
+    z = np.random.default_rng(seed).standard_normal((n, vae.latent_dim)).astype("float32")
+    return scaler.inverse_transform(vae.decode(z))
+''',
+    "noise not scaled by sigma": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    mu = vae.decode(rng.standard_normal((n, vae.latent_dim)).astype("float32"))
+    return scaler.inverse_transform(mu + rng.standard_normal(mu.shape))
+''',
+    "noise added in the table's units, not scaled by std": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    mu = vae.decode(rng.standard_normal((n, vae.latent_dim)).astype("float32"))
+    return scaler.inverse_transform(mu) + vae.sigma * rng.standard_normal(mu.shape)
+''',
+    "one scale for the whole table": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    mu = vae.decode(rng.standard_normal((n, vae.latent_dim)).astype("float32"))
+    u = mu + vae.sigma * rng.standard_normal(mu.shape)
+    return u * np.mean(scaler.std) + np.mean(scaler.mean)
+''',
+    "forgets to go back to the table's units": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    mu = vae.decode(rng.standard_normal((n, vae.latent_dim)).astype("float32"))
+    return mu + vae.sigma * rng.standard_normal(mu.shape)
+''',
+    "z from a uniform distribution": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    mu = vae.decode(rng.random((n, vae.latent_dim)).astype("float32"))
+    return scaler.inverse_transform(mu + vae.sigma * rng.standard_normal(mu.shape))
+''',
+    "the noise unseeded": '''
+def generate_rows(vae, scaler, n, seed=None):
+    z = np.random.default_rng(seed).standard_normal((n, vae.latent_dim)).astype("float32")
+    mu = vae.decode(z)
+    return scaler.inverse_transform(mu + vae.sigma * np.random.default_rng().standard_normal(mu.shape))
+''',
+    "the library's sample_rows": '''
+def generate_rows(vae, scaler, n, seed=None):
+    return tabular.sample_rows(vae, scaler, n, seed=seed)
+''',
+}
+
+NLL_RIGHT = {
+    "the Gaussian in the table's units, scipy.stats": '''
+from scipy.stats import norm
+
+
+def nll_original_units(x, mu, sigma, mean, std):
+    return -np.sum(norm.logpdf(x, loc=mu * std + mean, scale=sigma * std), axis=-1)
+''',
+    "the library's Gaussian likelihood plus the Jacobian": '''
+def nll_original_units(x, mu, sigma, mean, std):
+    u = (np.asarray(x, "float64") - mean) / std
+    standardised = losses.reconstruction_loss(u, np.asarray(mu, "float64"), "gaussian", log_sigma=np.log(sigma))
+    return keras.ops.convert_to_numpy(standardised) + np.sum(np.log(std))
+''',
+    "keras.ops in float32, the variance in the table's units": '''
+def nll_original_units(x, mu, sigma, mean, std):
+    ops = keras.ops
+    x, mu = ops.cast(x, "float32"), ops.cast(mu, "float32")
+    variance = ops.cast((sigma * std) ** 2, "float32")
+    mean_x = mu * ops.cast(std, "float32") + ops.cast(mean, "float32")
+    return ops.sum(0.5 * ops.square(x - mean_x) / variance + 0.5 * ops.log(2 * np.pi * variance), axis=-1)
+''',
+}
+
+NLL_WRONG = {
+    "forgets the change of variables (standardised nats)": '''
+def nll_original_units(x, mu, sigma, mean, std):
+    u = (np.asarray(x, dtype="float64") - mean) / std
+    return np.sum(0.5 * ((u - mu) / sigma) ** 2 + np.log(sigma) + 0.5 * np.log(2 * np.pi), axis=-1)
+''',
+    "subtracts the Jacobian instead of adding it": '''
+def nll_original_units(x, mu, sigma, mean, std):
+    u = (np.asarray(x, dtype="float64") - mean) / std
+    per_feature = 0.5 * ((u - mu) / sigma) ** 2 + np.log(sigma) + 0.5 * np.log(2 * np.pi)
+    return np.sum(per_feature, axis=-1) - np.sum(np.log(std))
+''',
+    "maps sigma like a value, sigma * std + mean": '''
+from scipy.stats import norm
+
+
+def nll_original_units(x, mu, sigma, mean, std):
+    return -np.sum(norm.logpdf(x, loc=mu * std + mean, scale=np.abs(sigma * std + mean)), axis=-1)
+''',
+    "sigma taken as the variance": '''
+def nll_original_units(x, mu, sigma, mean, std):
+    u = (np.asarray(x, dtype="float64") - mean) / std
+    per_feature = 0.5 * (u - mu) ** 2 / sigma + 0.5 * np.log(2 * np.pi * sigma)
+    return np.sum(per_feature, axis=-1) + np.sum(np.log(std))
+''',
+    "drops the constant 1/2 log 2 pi": '''
+def nll_original_units(x, mu, sigma, mean, std):
+    u = (np.asarray(x, dtype="float64") - mean) / std
+    return np.sum(0.5 * ((u - mu) / sigma) ** 2 + np.log(sigma), axis=-1) + np.sum(np.log(std))
+''',
+    "the mean over the features, not the sum": '''
+def nll_original_units(x, mu, sigma, mean, std):
+    u = (np.asarray(x, dtype="float64") - mean) / std
+    per_feature = 0.5 * ((u - mu) / sigma) ** 2 + np.log(sigma) + 0.5 * np.log(2 * np.pi)
+    return np.mean(per_feature, axis=-1) + np.sum(np.log(std))
+''',
+    "one number for all rows": '''
+def nll_original_units(x, mu, sigma, mean, std):
+    u = (np.asarray(x, dtype="float64") - mean) / std
+    per_feature = 0.5 * ((u - mu) / sigma) ** 2 + np.log(sigma) + 0.5 * np.log(2 * np.pi)
+    return np.sum(per_feature) + len(u) * np.sum(np.log(std))
+''',
+}
+
+ANSWERS = {
+    "nb06_ex1": {"right": GENERATE_ROWS_RIGHT, "wrong": GENERATE_ROWS_WRONG},
+    "nb06_ex2": {"right": NLL_RIGHT, "wrong": NLL_WRONG},
+}
