@@ -1,0 +1,309 @@
+"""Answers to notebook 03's exercises, graded in tests/test_exercises.py.
+
+Each code string replaces the whole solution cell. Right answers use other styles the task's
+wording allows; wrong answers are mistakes students make on these tasks.
+"""
+
+# --- Exercise 1: the output size of a transposed convolution ----------------------------------
+
+EX1_RIGHT = {
+    "one formula with max": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    if padding == "same":
+        return size * strides
+    return size * strides + max(kernel_size - strides, 0)
+''',
+    "stamps laid out one by one": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    if padding == "same":
+        return int(size * strides)
+    end_of_last_stamp = 0
+    for i in range(size):  # input pixel i stamps output pixels i * strides ... i * strides + kernel_size - 1
+        end_of_last_stamp = max(end_of_last_stamp, i * strides + kernel_size)
+    return int(max(end_of_last_stamp, size * strides))  # every input pixel keeps its strides output pixels
+''',
+    "a dictionary of paddings": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    sizes = {"same": size * strides, "valid": (size - 1) * strides + max(kernel_size, strides)}
+    return sizes[padding]
+''',
+}
+
+EX1_WRONG = {
+    "the valid formula for both paddings": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    return (size - 1) * strides + kernel_size
+''',
+    "forgets kernels smaller than the stride": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    if padding == "same":
+        return size * strides
+    return (size - 1) * strides + kernel_size
+''',
+    "the Conv2D formula instead of its inverse": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    if padding == "same":
+        return -(-size // strides)
+    return (size - kernel_size) // strides + 1
+''',
+    "the last stamp counted from its end": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    if padding == "same":
+        return size * strides
+    return size * strides + kernel_size - 1
+''',
+    "asks a Keras layer (forbidden)": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    layer = keras.layers.Conv2DTranspose(1, kernel_size, strides=strides, padding=padding)
+    return layer.compute_output_shape((None, size, size, 1))[1]
+''',
+}
+
+# --- Exercise 2: the Conv2DTranspose mirror of a strided encoder ------------------------------
+
+EX2_RIGHT = {
+    "Sequential": '''
+def build_transpose_decoder(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(7 * 7 * 32, activation="relu"),
+        keras.layers.Reshape((7, 7, 32)),
+        keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu"),
+        keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu"),
+        keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+    ])
+''',
+    "separate activation layers, a stride-1 Conv2DTranspose head": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.ReLU()(keras.layers.Dense(64)(z))
+    h = keras.layers.Dense(1568)(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    h = keras.layers.Activation("relu")(h)
+    h = keras.layers.Conv2DTranspose(32, (3, 3), strides=(2, 2), padding="same")(h)
+    h = keras.layers.LeakyReLU(0.1)(h)
+    h = keras.layers.Conv2DTranspose(16, (3, 3), strides=(2, 2), padding="same")(h)
+    h = keras.layers.ReLU()(h)
+    h = keras.layers.Conv2DTranspose(1, 3, strides=1, padding="same")(h)
+    return keras.Model(z, keras.layers.Activation("sigmoid")(h), name="mirror")
+''',
+    "4×4 kernels that overlap evenly": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    h = keras.layers.Conv2DTranspose(32, 4, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.Conv2DTranspose(16, 4, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+}
+
+EX2_WRONG = {
+    "the library's builder in one line (forbidden)": '''
+def build_transpose_decoder(latent_dim):
+    return decoders.build_conv_decoder(latent_dim, filters=(32, 16), dense_units=64, upsampling="transpose")
+''',
+    "the library's builder imported under another name (forbidden)": '''
+from vae_keras.decoders import build_conv_decoder as mirror
+
+def build_transpose_decoder(latent_dim):
+    return mirror(latent_dim, filters=(32, 16), dense_units=64)
+''',
+    "the encoder's filters in the encoder's order": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (16, 32):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "strides left at 1: the image stays 7×7": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "valid padding: 7 -> 15 -> 31": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "Conv2D where Conv2DTranspose belongs: 7 -> 4 -> 2": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "no activation in the hidden layers": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64)(z)
+    h = keras.layers.Dense(7 * 7 * 32)(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "no sigmoid head": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same")(h))
+''',
+    "UpSampling2D + Conv2D instead of transposed convolutions": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "a 14×14 start mirrored with one doubling": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(14 * 14 * 16, activation="relu")(h)
+    h = keras.layers.Reshape((14, 14, 16))(h)
+    h = keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+}
+
+# --- Exercise 3: the UpSampling2D + Conv2D mirror of a max-pooling encoder --------------------
+
+EX3_RIGHT = {
+    "Sequential with separate activation layers": '''
+def build_upsampling_decoder(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(64), keras.layers.ReLU(),
+        keras.layers.Dense(7 * 7 * 32), keras.layers.ReLU(),
+        keras.layers.Reshape((7, 7, 32)),
+        keras.layers.UpSampling2D(size=(2, 2)),
+        keras.layers.Conv2D(32, (3, 3), padding="same"), keras.layers.Activation("relu"),
+        keras.layers.UpSampling2D(size=(2, 2)),
+        keras.layers.Conv2D(16, (3, 3), padding="same"), keras.layers.Activation("relu"),
+        keras.layers.Conv2D(1, (3, 3), padding="same"), keras.layers.Activation("sigmoid"),
+        keras.layers.Reshape((28, 28, 1)),  # harmless: the shape is already (28, 28, 1)
+    ])
+''',
+    "functional, layer by layer, activation functions as objects": '''
+def build_upsampling_decoder(latent_dim):
+    inputs = keras.Input((latent_dim,))
+    x = keras.layers.Dense(64, activation=keras.activations.relu)(inputs)
+    x = keras.layers.Dense(1568, activation=keras.activations.relu)(x)
+    x = keras.layers.Reshape((7, 7, 32))(x)
+    x = keras.layers.UpSampling2D()(x)
+    x = keras.layers.Conv2D(32, 3, padding="same", activation=keras.activations.relu)(x)
+    x = keras.layers.UpSampling2D()(x)
+    x = keras.layers.Conv2D(16, 3, padding="same", activation=keras.activations.relu)(x)
+    outputs = keras.layers.Conv2D(1, 3, padding="same", activation=keras.activations.sigmoid)(x)
+    return keras.Model(inputs=inputs, outputs=outputs, name="upsampling_decoder")
+''',
+}
+
+EX3_WRONG = {
+    "the library's builder in one line (forbidden)": '''
+def build_upsampling_decoder(latent_dim):
+    return decoders.build_conv_decoder(latent_dim, filters=(32, 16), dense_units=64, upsampling="upsample")
+''',
+    "the library's builder through vae_keras (forbidden)": '''
+def build_upsampling_decoder(latent_dim):
+    return vae_keras.decoders.build_conv_decoder(latent_dim, filters=(32, 16), dense_units=64,
+                                                 upsampling="upsample", name="my_decoder")
+''',
+    "Conv2DTranspose blocks": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "the encoder's filters in the encoder's order": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (16, 32):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "valid padding: the image shrinks after each convolution": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, activation="sigmoid")(h))
+''',
+    "no sigmoid head": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same")(h))
+''',
+    "no activation in the convolutions": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "the widening Dense layer missing": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+}
+
+ANSWERS = {
+    "nb03_ex1": {"right": EX1_RIGHT, "wrong": EX1_WRONG},
+    "nb03_ex2": {"right": EX2_RIGHT, "wrong": EX2_WRONG},
+    "nb03_ex3": {"right": EX3_RIGHT, "wrong": EX3_WRONG},
+}
