@@ -129,7 +129,7 @@ def test_npz_lacking_arrays_raises_value_error(tmp_path):
 
 def test_npz_with_wrong_image_shape_raises_value_error(tmp_path):
     path = write_keras_npz(tmp_path / "cifar.npz", shape=(32, 32, 3))
-    with pytest.raises(ValueError, match=r"Expected images of shape \(N, 28, 28\) or \(N, 28, 28, 1\)"):
+    with pytest.raises(ValueError, match=r"Expected x_train in .*cifar.npz of shape \(N, 28, 28\) or \(N, 28, 28, 1\)"):
         vae_keras.load("mnist", path=path)
 
 
@@ -147,8 +147,10 @@ def test_to_unit_images_rescales_uint8_and_adds_the_channel():
     (np.zeros((3, 28, 28, 1), "int32"), r"Expected float images \(e.g. float32\); got dtype int32"),
     (np.full((3, 28, 28, 1), 255.0, "float32"), r"values in \[0, 1\]; got values in \[255, 255\]"),
     (np.full((3, 28, 28, 1), -0.5, "float32"), r"values in \[0, 1\]"),
-    (np.full((3, 28, 28, 1), np.nan, "float32"), "NaN"),
-    ([[0.0]], "as a NumPy array"),
+    (np.full((3, 28, 28, 1), np.nan, "float32"), r"Expected finite values in images; got 2352 NaN"),
+    (np.zeros((0, 28, 28, 1), "float32"), r"Expected at least 1 example in images; got 0"),
+    ([[0.0]], r"Expected images of shape \(N, 28, 28, 1\); got \(1, 1\)"),  # a list is converted, then checked
+    ("pixels", "Expected images as a NumPy array; got str"),
 ])
 def test_check_images_names_what_it_expected(x, message):
     with pytest.raises(ValueError, match=message):
@@ -162,8 +164,13 @@ def test_check_images_accepts_other_ranges_and_returns_its_input():
 
 
 def test_to_unit_images_rejects_integer_pixels_that_are_not_uint8():
-    with pytest.raises(ValueError, match="Expected float images"):
+    with pytest.raises(ValueError, match=r"Expected uint8 pixels 0..255 or float images in \[0, 1\]; got dtype int64"):
         datasets.to_unit_images(np.zeros((2, 28, 28), "int64"))
+
+
+def test_check_images_converts_a_list_of_numbers():
+    x = datasets.check_images(np.zeros((2, 28, 28, 1)).tolist())
+    assert isinstance(x, np.ndarray) and x.dtype == np.float32 and x.shape == (2, 28, 28, 1)
 
 
 # --- Ranges and their inverses -------------------------------------------------------------

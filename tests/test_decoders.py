@@ -1,5 +1,6 @@
 """Decoders: z (batch, latent_dim) -> images (batch, 28, 28, 1), in the range of their head."""
 
+import keras
 import numpy as np
 import pytest
 from keras import ops
@@ -86,6 +87,28 @@ def test_dense_decoder_defaults_widen_with_relu_to_a_sigmoid_head():
     dense = [layer for layer in decoder.layers if hasattr(layer, "units")]
     assert [layer.units for layer in dense] == [256, 512, 784]
     assert [layer.get_config()["activation"] for layer in dense[:-1]] == ["relu", "relu"]
+    assert all(layer.activation is keras.activations.relu for layer in dense[:-1])  # the function applied
+    assert decoder.get_layer("output_head").get_config()["activation"] == "sigmoid"
+    assert decoder.output_shape == (None, 28, 28, 1)
+
+
+def test_dense_decoder_applies_its_hidden_activation():
+    z = latent_vectors(scale=3.0)
+    for activation, function in (("relu", keras.activations.relu), ("elu", keras.activations.elu)):
+        # relu is the default: build that one without naming it
+        decoder = build_dense_decoder(2, activation=activation) if activation != "relu" else build_dense_decoder(2)
+        first = decoder.layers[1]
+        expected = function(z @ ops.convert_to_numpy(first.kernel) + ops.convert_to_numpy(first.bias))
+        np.testing.assert_allclose(decode(first, z), ops.convert_to_numpy(expected), atol=1e-5)
+
+
+def test_conv_decoder_defaults():
+    decoder = build_conv_decoder(2)
+    dense = [layer for layer in decoder.layers if isinstance(layer, keras.layers.Dense)]
+    assert [layer.units for layer in dense] == [128, 7 * 7 * 64]
+    transposes = [layer for layer in decoder.layers if isinstance(layer, keras.layers.Conv2DTranspose)]
+    assert [layer.filters for layer in transposes] == [64, 32]  # upsampling="transpose"
+    assert all(layer.activation is keras.activations.relu for layer in dense + transposes)
     assert decoder.get_layer("output_head").get_config()["activation"] == "sigmoid"
 
 
@@ -106,6 +129,10 @@ def test_seed_fixes_the_initial_weights(build):
                                  r"Received: upsampling='bilinear'"),
     ({"image_shape": (30, 30, 1)}, r"must be divisible by 4"),
     ({"latent_dim": 0}, r"latent_dim must be a positive integer. Received: latent_dim=0"),
+    ({"filters": ()}, r"filters must be a sequence of positive integers, at least one. Received: filters=\(\)"),
+    ({"dense_units": 2.5}, r"dense_units must be a positive integer. Received: dense_units=2.5"),
+    ({"image_shape": (28, 28)}, r"image_shape must be a tuple of 3 positive integers \(height, width, channels\)"),
+    ({"seed": -2}, r"seed must be None or an integer >= 0. Received: seed=-2"),
 ])
 def test_bad_decoder_choices_raise_value_error(kwargs, message):
     kwargs = {"latent_dim": 2, **kwargs}
@@ -116,3 +143,14 @@ def test_bad_decoder_choices_raise_value_error(kwargs, message):
 def test_dense_decoder_rejects_unknown_head():
     with pytest.raises(ValueError, match="head must be one of"):
         build_dense_decoder(2, head="relu")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"hidden_units": (256, 0)}, r"hidden_units must be a sequence of positive integers"),
+    ({"hidden_units": 256}, r"hidden_units must be a sequence of positive integers. Received: hidden_units=256"),
+    ({"image_shape": (28, 28, 0)}, r"image_shape must be a tuple of positive integers"),
+    ({"activation": "softmax"}, r"activation must be one of"),
+])
+def test_bad_dense_decoder_arguments_raise_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        build_dense_decoder(2, **kwargs)

@@ -1,5 +1,6 @@
 """Encoders: images (batch, 28, 28, 1) -> [z_mean, z_log_var, z], each (batch, latent_dim)."""
 
+import keras
 import numpy as np
 import pytest
 from keras import ops
@@ -63,6 +64,12 @@ def test_seeded_encoder_reproduces_its_samples():
     (lambda: build_dense_encoder(2.5), r"latent_dim must be a positive integer. Received: latent_dim=2.5"),
     (lambda: build_conv_encoder(-1), r"latent_dim must be a positive integer. Received: latent_dim=-1"),
     (lambda: build_conv_encoder(3, strides=(2, 3)), r"strides must hold one entry, 1 or 2, per conv layer"),
+    (lambda: build_conv_encoder(3, image_shape=(28, 28)), r"image_shape must be a tuple of 3 positive integers"),
+    (lambda: build_dense_encoder(3, image_shape=(0,)), r"image_shape must be a tuple of positive integers"),
+    (lambda: build_dense_encoder(3, hidden_units=(512, -1)), r"hidden_units must be a sequence of positive integers"),
+    (lambda: build_conv_encoder(3, filters=(32, 2.5)), r"filters must be a sequence of positive integers"),
+    (lambda: build_conv_encoder(3, dense_units=-5), r"dense_units must be a positive integer"),
+    (lambda: build_dense_encoder(3, seed="zero"), r"seed must be None or an integer >= 0. Received: seed='zero'"),
 ])
 def test_bad_encoder_arguments_raise_value_error(build, message):
     with pytest.raises(ValueError, match=message):
@@ -74,6 +81,30 @@ def test_dense_encoder_defaults_narrow_with_relu():
     dense = [layer for layer in encoder.layers if hasattr(layer, "units")]
     assert [layer.units for layer in dense] == [512, 256, 2, 2]
     assert [layer.get_config()["activation"] for layer in dense] == ["relu", "relu", "linear", "linear"]
+    assert encoder.input_shape == (None, 28, 28, 1)
+
+
+def test_the_hidden_activation_is_the_one_applied():
+    """Not only the config: the layer's function is relu by default, and another when asked."""
+    images = np.random.default_rng(0).standard_normal((4, 28, 28, 1)).astype("float32")
+    for activation, function in (("relu", keras.activations.relu), ("tanh", keras.activations.tanh)):
+        # relu is the default: build that one without naming it
+        encoder = build_dense_encoder(2, activation=activation) if activation != "relu" else build_dense_encoder(2)
+        first = next(layer for layer in encoder.layers if hasattr(layer, "units"))
+        assert first.activation is function
+        flat = images.reshape(4, -1)
+        expected = function(flat @ ops.convert_to_numpy(first.kernel) + ops.convert_to_numpy(first.bias))
+        np.testing.assert_allclose(ops.convert_to_numpy(first(flat)), ops.convert_to_numpy(expected), atol=1e-5)
+
+
+def test_conv_encoder_defaults():
+    encoder = build_conv_encoder(2)
+    convs = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [layer.filters for layer in convs] == [32, 64]
+    assert all(layer.activation is keras.activations.relu for layer in convs)
+    assert sum(isinstance(layer, keras.layers.MaxPooling2D) for layer in encoder.layers) == 2
+    dense = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)]
+    assert [layer.units for layer in dense] == [128, 2, 2] and dense[0].activation is keras.activations.relu
 
 
 def test_seed_fixes_weights_and_noise_and_different_seeds_differ():

@@ -63,8 +63,32 @@ def test_chunking_does_not_change_the_estimate_much(trained_vae, binary_test, nl
     assert chunked == pytest.approx(nll[200], abs=0.5)
 
 
+def test_each_chunk_draws_its_own_samples(trained_vae, binary_test, nll):
+    """Two chunks of 100 with the same samples would give exactly the k = 100 estimate."""
+    chunked = evaluation.importance_weighted_nll(trained_vae, binary_test, k=200, batch_size=64,
+                                                   max_decodes=100, seed=1)
+    assert abs(chunked - nll[100]) > 1e-3
+    assert abs(chunked - nll[200]) < abs(nll[100] - nll[200]) + 0.5
+
+
+def test_a_seed_reproduces_the_estimate_and_another_changes_it(trained_vae, binary_test):
+    def estimate(seed):
+        return evaluation.importance_weighted_nll(trained_vae, binary_test, k=10, batch_size=64, seed=seed)
+
+    assert estimate(3) == estimate(3) and estimate(3) != estimate(4)
+
+
+def test_evaluation_takes_a_list_of_binary_images(trained_vae, binary_test):
+    assert evaluation.elbo(trained_vae, binary_test[:4].tolist()) == evaluation.elbo(trained_vae, binary_test[:4])
+
+
+def test_active_units_counts_between_zero_and_latent_dim(trained_vae, binary_test):
+    assert 0 <= evaluation.active_units(trained_vae, binary_test) <= trained_vae.latent_dim
+    assert evaluation.active_units(trained_vae, binary_test, threshold=1e9) == 0
+
+
 def test_importance_weighted_nll_needs_at_least_one_sample(trained_vae, binary_test):
-    with pytest.raises(ValueError, match="k >= 1"):
+    with pytest.raises(ValueError, match=r"k must be a positive integer. Received: k=0"):
         evaluation.importance_weighted_nll(trained_vae, binary_test[:4], k=0)
 
 

@@ -85,11 +85,43 @@ def test_train_help_lists_the_choices(capsys):
         assert option in out
 
 
-def test_train_refuses_non_positive_sizes(tmp_path):
-    with pytest.raises(SystemExit, match="must be positive integers"):
-        main(["train", "--epochs", "0", "--output", str(tmp_path)])
-    with pytest.raises(SystemExit, match="--k at least 0"):
-        main(["train", "--k", "-1", "--output", str(tmp_path)])
+def test_train_refuses_non_positive_sizes(tmp_path, capsys):
+    assert main(["train", "--epochs", "0", "--output", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == "error: --epochs must be a positive integer. Received: --epochs=0\n"
+    assert main(["train", "--k", "-1", "--output", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == "error: --k must be an integer >= 0. Received: --k=-1\n"
+    assert not (tmp_path / "vae.keras").exists()
+
+
+def test_train_creates_its_output_folder_before_training(tmp_path, monkeypatch):
+    import vae_keras.datasets
+
+    def load(*args, **kwargs):
+        assert (tmp_path / "new" / "runs").is_dir()  # made, and found writable, before any data loads
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(vae_keras.datasets, "load", load)
+    assert main(["train", "--output", str(tmp_path / "new" / "runs")]) == 2
+
+
+def test_a_diverging_run_says_so_and_saves_nothing(tmp_path, capsys):
+    argv = ["train", *TINY, "--head", "linear", "--sigma", "1e-30", "--output", str(tmp_path)]  # the loss overflows
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: Training stopped in epoch 1, at batch 0: the loss is inf")
+    assert lines[0].endswith("Nothing was saved.")
+    assert "Test ELBO" not in captured.out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_model_whose_test_elbo_is_not_finite_is_not_saved(tmp_path, capsys, monkeypatch):
+    from vae_keras import evaluation
+
+    monkeypatch.setattr(evaluation, "elbo", lambda vae, x, **kwargs: float("nan"))
+    assert main(["train", *TINY, "--output", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the test ELBO is nan") and "was not saved" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "vae.keras").exists()
 
 

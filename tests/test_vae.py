@@ -1,5 +1,7 @@
 """The VAE model: training, its loss terms, using it, and saving it to .keras."""
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -9,6 +11,7 @@ import vae_keras
 from vae_keras import KLWarmup, checks, datasets
 from vae_keras.decoders import build_dense_decoder
 from vae_keras.encoders import build_dense_encoder
+from vae_keras.vae import StopOnNonFiniteLoss
 
 LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
 
@@ -74,7 +77,7 @@ def test_generate_is_reproducible_by_seed(trained_vae):
 
 
 def test_decode_rejects_latent_vectors_of_the_wrong_size(trained_vae):
-    with pytest.raises(ValueError, match=r"Expected latent vectors of shape \(n, 2\); got \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"Expected z of shape \(N, 2\); got \(4, 3\)"):
         trained_vae.decode(np.zeros((4, 3)))
 
 
@@ -167,6 +170,18 @@ def test_dynamic_binarization_draws_bernoulli_images_in_training_only(binarize, 
     assert kl_loss == pytest.approx(0.5 * expected_z_mean**2, rel=0.05)  # KL = ½·z_mean² here
 
 
+@pytest.mark.parametrize("binarize, expected_kl", [(True, 0.5 * 0.5**2), (False, 0.5 * 0.25**2)])
+def test_fit_trains_on_binarized_images_when_binarize_is_on(binarize, expected_kl):
+    """Through fit itself, on the active backend: the train step must see x ~ Bernoulli(x) (training=True),
+    the validation step the grey images. The encoder has no weights, so its KL tells what each step saw."""
+    vae = vae_keras.VAE(mean_square_encoder(), build_dense_decoder(1, seed=0), binarize=binarize, seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+    x = np.full((256, 28, 28, 1), 0.5, "float32")
+    history = vae.fit(x, epochs=1, batch_size=64, validation_data=(x,), verbose=0).history
+    assert history["kl_loss"][0] == pytest.approx(expected_kl, rel=0.05)
+    assert history["val_kl_loss"][0] == pytest.approx(0.5 * 0.25**2, rel=1e-4)  # evaluation: never binarized
+
+
 def test_binarization_needs_the_bernoulli_likelihood():
     with pytest.raises(ValueError, match="binarize=True draws binary images; it needs reconstruction='bernoulli'"):
         vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head="tanh"), reconstruction="mse", binarize=True)
@@ -218,11 +233,14 @@ def test_fixed_sigma_is_a_constant_of_the_model_that_scales_the_squared_error(di
 
 @pytest.mark.parametrize("learn_sigma, shape", [("scalar", ()), ("per_feature", (28, 28, 1))])
 def test_learned_sigma_trains_and_survives_a_keras_round_trip(digits, tmp_path, learn_sigma, shape):
-    vae = vae_keras.build_vae(head="linear", learn_sigma=learn_sigma, sigma=1.0, learning_rate=3e-2, seed=0)
+    vae = vae_keras.build_vae(head="linear", learn_sigma=learn_sigma, sigma=1.0, learning_rate=3e-3, seed=0)
     assert any(v is vae.log_sigma for v in vae.trainable_weights)
     assert tuple(vae.log_sigma.shape) == shape
     x = datasets.Standardizer().fit(digits.x_train).transform(digits.x_train)
-    vae.fit(x, epochs=2, batch_size=64, verbose=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # 3e-2 diverged on TensorFlow, silently before the guard
+        history = vae.fit(x, epochs=2, batch_size=64, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"]))
     assert np.all(np.asarray(vae.sigma) != 1.0)  # it moved
     path = str(tmp_path / "sigma.keras")
     vae.save(path)
@@ -263,6 +281,98 @@ def test_mse_models_accept_data_outside_unit_range():
     vae._check_inputs(np.full((2, 28, 28, 1), -3.0, "float32"), "x")  # standardised data is fine
 
 
+def test_a_tf_data_dataset_is_passed_on_unchecked(digits, binary_test):
+    tf = pytest.importorskip("tensorflow")
+    vae = vae_keras.build_vae(seed=0)
+    train = tf.data.Dataset.from_tensor_slices(digits.x_train[:64]).batch(32)
+    validation = tf.data.Dataset.from_tensor_slices(binary_test).batch(32)
+    history = vae.fit(train, epochs=1, validation_data=validation, shuffle=False, verbose=0).history
+    assert np.isfinite(history["loss"][0]) and np.isfinite(history["val_loss"][0])
+
+
+def test_lists_are_converted_and_checked_like_arrays(digits):
+    vae = vae_keras.build_vae(seed=0)
+    as_list = vae.encode(digits.x_test[:3].tolist())
+    np.testing.assert_array_equal(as_list[0], vae.encode(digits.x_test[:3])[0])
+    assert vae.decode([[0.0, 1.0]]).shape == (1, 28, 28, 1)
+
+
+def test_decode_accepts_integer_and_float64_codes():
+    vae = vae_keras.build_vae(seed=0)
+    np.testing.assert_array_equal(vae.decode(np.array([[1, -1]])), vae.decode(np.array([[1.0, -1.0]], "float32")))
+
+
+# --- Mistakes that are lessons: allowed, never silent -------------------------------------------
+
+def test_data_outside_the_heads_range_trains_with_a_warning(digits):
+    vae = vae_keras.build_vae(head="sigmoid", reconstruction="mse", seed=0)  # notebook 02's mismatch
+    x = datasets.to_symmetric(digits.x_train[:64])
+    with pytest.warns(UserWarning, match=r"x holds values in \[-1, 1\], but the decoder's 'sigmoid' head produces "
+                                         r"values in \[0, 1\] only.*head='tanh'") as record:
+        history = vae.fit(x, epochs=1, batch_size=32, verbose=0)
+    assert record[0].filename == __file__  # the warning points at the caller's fit
+    assert np.isfinite(history.history["loss"][0])
+
+
+@pytest.mark.parametrize("head, x, warns", [
+    ("tanh", np.linspace(-1, 1, 784, dtype="float32").reshape(1, 28, 28, 1), False),
+    ("tanh", np.full((1, 28, 28, 1), 3.0, "float32"), True),
+    ("linear", np.full((1, 28, 28, 1), -30.0, "float32"), False),
+])
+def test_the_head_warning_compares_the_data_with_the_heads_range(head, x, warns):
+    vae = vae_keras.build_vae(head=head, seed=0)
+    assert vae.output_head == head
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        vae._check_inputs(x, "x", warn_head=True)
+    messages = [str(w.message) for w in record if "head produces values" in str(w.message)]
+    assert bool(messages) == warns, messages
+    if warns:
+        assert "head='linear'" in messages[0]
+
+
+def test_a_decoder_without_an_output_head_layer_gets_no_head_warning():
+    z = keras.Input(shape=(2,))
+    decoder = keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="sigmoid")(z)))
+    vae = vae_keras.VAE(build_dense_encoder(2), decoder, reconstruction="gaussian")
+    assert vae.output_head is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        vae._check_inputs(np.full((2, 28, 28, 1), -5.0, "float32"), "x", warn_head=True)
+
+
+def test_a_diverging_fit_stops_within_its_first_epoch_and_warns(digits):
+    vae = vae_keras.build_vae(learning_rate=100.0, seed=0)  # far too large: the loss is NaN within the epoch
+    with pytest.warns(RuntimeWarning, match=r"Training stopped in epoch 1, at batch \d+: the loss is (nan|inf)\. "
+                                            r".*smaller learning rate"):
+        history = vae.fit(digits.x_train, epochs=4, batch_size=32, verbose=0)
+    assert len(history.history["loss"]) == 1  # 3 more epochs were not run
+    assert int(ops.convert_to_numpy(vae.optimizer.iterations)) <= 8
+    with pytest.warns(RuntimeWarning, match="outputs hold NaN or infinite values"):
+        vae.generate(2, seed=0)  # the broken model says so when used
+
+
+def test_a_callers_own_terminate_on_nan_replaces_the_default_guard(digits):
+    vae = vae_keras.build_vae(head="linear", sigma=1e-30, seed=0)  # σ so small that the loss overflows to inf
+    x = datasets.Standardizer().fit(digits.x_train).transform(digits.x_train[:64])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        history = vae.fit(x, epochs=3, batch_size=32, verbose=0, callbacks=[keras.callbacks.TerminateOnNaN()])
+    assert len(history.history["loss"]) == 1 and not np.isfinite(history.history["loss"][0])
+
+
+def test_the_guard_is_added_once_and_reports_where_it_stopped(digits):
+    guard = StopOnNonFiniteLoss()
+    vae = vae_keras.build_vae(head="linear", sigma=1e-30, seed=0)
+    x = datasets.Standardizer().fit(digits.x_train).transform(digits.x_train[:64])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # the caller's own guard: fit does not warn
+        vae.fit(x, epochs=3, batch_size=32, verbose=0, callbacks=[guard])
+    epoch, batch, loss = guard.stopped_at
+    assert (epoch, batch) == (0, 0) and loss == float("inf")
+    assert "the loss is inf" in guard.message()
+
+
 # --- Saving and loading ------------------------------------------------------------------------
 
 def assert_same_model(original, loaded, x):
@@ -273,6 +383,22 @@ def assert_same_model(original, loaded, x):
     assert (loaded.reconstruction, loaded.binarize, loaded.latent_dim, loaded.seed) == (
         original.reconstruction, original.binarize, original.latent_dim, original.seed)
     assert float(ops.convert_to_numpy(loaded.beta)) == float(ops.convert_to_numpy(original.beta))
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"reconstruction": "bce", "beta": 0.5, "binarize": True, "seed": 7, "scan_steps": False},
+    {"reconstruction": "mse", "beta": 2.0, "sigma": 0.3, "learn_sigma": "per_feature", "seed": 11, "scan_steps": True},
+])
+def test_get_config_round_trip_keeps_every_argument(kwargs):
+    head = "sigmoid" if kwargs["reconstruction"] == "bce" else "linear"
+    vae = vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head=head), name="named_vae", **kwargs)
+    again = vae_keras.VAE.from_config(vae.get_config())
+    expected = {"reconstruction": vae.reconstruction, "initial_beta": kwargs["beta"], "seed": kwargs["seed"],
+                "binarize": kwargs.get("binarize", False), "initial_sigma": kwargs.get("sigma"),
+                "learn_sigma": kwargs.get("learn_sigma"), "scan_steps": kwargs["scan_steps"], "name": "named_vae"}
+    for name, value in expected.items():
+        assert getattr(again, name, None) == value, name
+    assert again.latent_dim == 2 and float(ops.convert_to_numpy(again.beta)) == kwargs["beta"]
 
 
 def test_trained_dense_vae_survives_a_keras_round_trip(trained_vae, digits, tmp_path):

@@ -32,3 +32,55 @@ def test_strides_default_to_two_per_layer(strides, filters, expected):
 def test_strides_need_one_entry_of_one_or_two_per_layer(strides):
     with pytest.raises(ValueError, match=r"strides must hold one entry, 1 or 2, per conv layer \(2 here\)"):
         validation.check_strides(strides, (8, 16))
+
+
+@pytest.mark.parametrize("check, value, message", [
+    (validation.check_non_negative_int, -1, r"k must be an integer >= 0. Received: k=-1"),
+    (validation.check_positive_number, 0.0, r"k must be a positive number. Received: k=0.0"),
+    (validation.check_positive_number, float("inf"), r"k must be a positive number. Received: k=inf"),
+    (validation.check_non_negative_number, float("nan"), r"k must be a finite number >= 0. Received: k=nan"),
+    (validation.check_non_negative_number, True, r"k must be a finite number >= 0. Received: k=True"),
+    (validation.check_seed, 1.5, r"k must be None or an integer >= 0. Received: k=1.5"),
+    (validation.check_bool, 1, r"k must be True or False. Received: k=1"),
+])
+def test_number_checks_name_the_argument(check, value, message):
+    with pytest.raises(ValueError, match=message):
+        check(value, "k")
+
+
+def test_number_checks_pass_good_values():
+    assert validation.check_non_negative_int(0, "k") == 0
+    assert validation.check_positive_number(np.float32(0.5), "k") == 0.5
+    assert validation.check_non_negative_number(0, "beta") == 0.0
+    assert validation.check_seed(None) is None and validation.check_seed(np.int64(3)) == 3
+    assert validation.check_units([8, 16], "filters") == (8, 16)
+    assert validation.check_shape([28, 28, 1], "image_shape", ndim=3) == (28, 28, 1)
+
+
+def test_check_data_returns_an_array_unchanged_and_converts_lists():
+    x = np.zeros((2, 3), "float32")
+    assert validation.check_data(x, shape=(3,)) is x
+    converted = validation.check_data([[1, 2, 3]], shape=(3,))
+    assert converted.dtype == np.float32 and converted.shape == (1, 3)
+    assert validation.check_data(np.arange(6).reshape(2, 3), integers=True).dtype.kind == "i"
+
+
+@pytest.mark.parametrize("x, kwargs, message", [
+    (np.zeros((2, 3), "int32"), {}, r"Expected float x \(e.g. float32\); got dtype int32. Rescale integer pixels"),
+    (np.zeros((2, 3), bool), {}, r"got dtype bool. Convert it with x.astype\('float32'\)"),
+    (np.array(["a"]), {}, r"Expected x as an array of numbers"),
+    (np.float32(1.0), {}, r"Expected x as an array of examples along its first axis; got the scalar"),
+    (np.zeros((2, 3)), {"shape": (4,)}, r"Expected x of shape \(N, 4\); got \(2, 3\)"),
+    (np.zeros((1, 3)), {"min_examples": 2}, r"Expected at least 2 examples in x; got 1"),
+    (np.array([[np.nan, np.inf, -np.inf]]), {}, r"Expected finite values in x; got 1 NaN and 2 infinite values"),
+    (np.array([[2.0]]), {"value_range": (0.0, 1.0)}, r"Expected x with values in \[0, 1\]; got values in \[2, 2\]. "
+                                                     r"Rescale pixels 0..255"),
+    (np.array([[2.0]]), {"value_range": (0.0, 1.0), "fix": "Do this."},
+     r"got values in \[2, 2\]. Rescale .*\. Do this\.$"),
+    (np.array([[-5.0]]), {"value_range": (0.0, 1.0), "fix": "Do this."}, r"got values in \[-5, -5\]. Do this\.$"),
+    (None, {}, r"Expected x as a NumPy array; got None"),
+    ({"a": 1}, {}, r"Expected x as a NumPy array; got dict"),
+])
+def test_check_data_says_what_was_expected_what_was_received_and_the_fix(x, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        validation.check_data(x, "x", **kwargs)

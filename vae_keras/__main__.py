@@ -5,16 +5,30 @@ binarized images) on the embedded digits, which needs no network and takes a min
 2 CPU cores. `--reference dense|conv` trains one
 of the reference VAEs instead (vae_keras.reference: dynamically binarized images, a Bernoulli
 decoder), and `--k` adds the importance-sampled test NLL.
+
+A user error (a bad argument, a missing data file, an output folder that cannot be written)
+prints one line, ``error: ...``, to stderr and exits with status 2, before any training; a
+run whose loss or test ELBO is not finite prints ``error: ...``, saves nothing and exits with 1.
 """
 
 import argparse
+import math
 import os
 import sys
+import tempfile
 import time
 
 
 def main(argv=None):
-    """Runs ``python -m vae_keras COMMAND ...``; returns the exit code."""
+    """Runs ``python -m vae_keras COMMAND ...``.
+
+    Args:
+        argv: the arguments after ``python -m vae_keras`` (default: sys.argv[1:]).
+
+    Returns:
+        The exit status: 0; 2 for a user error (after one ``error:`` line on stderr), as for
+        argparse's own errors; 1 for a training run that diverged.
+    """
     parser = argparse.ArgumentParser(prog="python -m vae_keras", description=__doc__.splitlines()[0])
     parser.add_argument("--backend-logs", action="store_true",
                         help="show the backend's own log lines (TensorFlow's C++ logs), hidden by default")
@@ -45,9 +59,8 @@ def set_repo_command(args):
 
     try:
         changed = set_repository(args.repository, args.branch)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except ValueError as problem:
+        return error(problem)
     print(f"course.toml now points to {args.repository}@{args.branch}; rewrote {len(changed)} notebooks.")
     return 0
 
@@ -98,34 +111,134 @@ def _add_train_arguments(p):
     p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras progress bar style")
 
 
+def error(message, status=2):
+    """Prints ``error: <message>`` on one line to stderr.
+
+    Args:
+        message: the message, or the exception whose text it is.
+        status: the exit status to return.
+
+    Returns:
+        status.
+    """
+    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    return status
+
+
 def train(args):
+    """Runs ``python -m vae_keras train``: checks every argument, then loads, trains, evaluates, saves.
+
+    Args:
+        args: the parsed arguments of the train command.
+
+    Returns:
+        The exit status: 0, 2 for a user error, 1 for a run whose loss or test ELBO is not finite.
+    """
+    try:
+        check_train_arguments(args)
+        prepare_output(args.output)
+    except ValueError as problem:
+        return error(problem)
+
     import keras
 
     from vae_keras import datasets, evaluation, plotting
+    from vae_keras.vae import StopOnNonFiniteLoss
 
-    if (args.latent_dim is not None and args.latent_dim < 1) or args.epochs < 1 or args.batch_size < 1 or args.k < 0:
-        sys.exit("error: --latent-dim, --epochs and --batch-size must be positive integers, --k at least 0.")
     print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend.")
-    data = datasets.load(args.dataset, path=args.data_path, max_train=args.max_train,
-                         max_test=args.max_test, seed=args.seed)
-    print(data)
-    vae, x_train, x_test, to_pixels = _build_model_and_data(args, data)
-    start = time.time()
+    try:
+        data = datasets.load(args.dataset, path=args.data_path, max_train=args.max_train,
+                             max_test=args.max_test, seed=args.seed)
+        print(data)
+        vae, x_train, x_test, to_pixels = _build_model_and_data(args, data)
+    except ValueError as problem:
+        return error(problem)
+    start, guard = time.time(), StopOnNonFiniteLoss()
     history = vae.fit(x_train, epochs=args.epochs, batch_size=args.batch_size,
-                      validation_data=(x_test,), verbose=args.verbose)
-    print(f"Trained {args.epochs} epochs in {time.time() - start:.0f} s.")
+                      validation_data=(x_test,), verbose=args.verbose, callbacks=[guard])
+    if guard.stopped_at is not None:
+        return error(f"{guard.message()} Nothing was saved.", status=1)
+    print(f"Trained {len(history.history['loss'])} epochs in {time.time() - start:.0f} s.")
     test_elbo = evaluation.elbo(vae, x_test)
+    if not math.isfinite(test_elbo):
+        return error(f"the test ELBO is {test_elbo}: the model does not give finite likelihoods (its weights or "
+                     "outputs are not finite), so it was not saved. Retrain it, e.g. with a smaller --beta, "
+                     "another --sigma or fewer --epochs.", status=1)
     print(f"Test ELBO: {test_elbo:.2f} nats per image ({_describe_likelihood(vae)}; higher is better).")
     if args.k:
         test_nll = evaluation.importance_weighted_nll(vae, x_test, k=args.k, seed=args.seed)
         print(f"Test NLL: {test_nll:.2f} nats per image (importance sampling, k = {args.k}; lower is better).")
 
-    os.makedirs(args.output, exist_ok=True)
     model_path = os.path.join(args.output, "vae.keras")
     vae.save(model_path)
     written = [model_path] + _write_figures(vae, data, x_test, to_pixels, history, args.output, plotting)
     print("Wrote:\n  " + "\n  ".join(written))
     return 0
+
+
+def check_train_arguments(args):
+    """Raises ValueError, naming the flag, for train arguments that cannot work; runs before any data loads.
+
+    Args:
+        args: the parsed arguments of the train command.
+    """
+    from vae_keras import heads, losses
+    from vae_keras.validation import (
+        check_non_negative_int,
+        check_non_negative_number,
+        check_positive_int,
+        check_positive_number,
+    )
+
+    for flag in ("latent_dim", "max_train", "max_test"):
+        if getattr(args, flag) is not None:
+            check_positive_int(getattr(args, flag), _flag(flag))
+    check_positive_int(args.epochs, "--epochs")
+    check_positive_int(args.batch_size, "--batch-size")
+    check_non_negative_int(args.k, "--k")
+    check_non_negative_number(args.beta, "--beta")
+    check_non_negative_int(args.seed, "--seed")
+    if args.sigma is not None:
+        check_positive_number(args.sigma, "--sigma")
+    if args.data_path is not None:
+        if args.dataset == "digits":
+            raise ValueError("--data-path names an .npz for mnist or fashion_mnist; the embedded digits need none. "
+                             f"Received: --dataset digits --data-path {args.data_path}")
+        if not os.path.isfile(args.data_path):
+            raise ValueError(f"--data-path {args.data_path!r}: no such file; expected a keras.datasets-format .npz.")
+    if args.reference:
+        return
+    likelihood = heads.check_pairing(args.head, args.likelihood or heads.get_head(args.head).likelihood)
+    if not losses.LIKELIHOODS[likelihood].has_sigma and (args.sigma is not None or args.learn_sigma is not None):
+        raise ValueError(f"--sigma and --learn-sigma belong to the gaussian likelihood; this run uses the {likelihood} "
+                         f"likelihood (--head {args.head}). Use --likelihood gaussian, or drop them.")
+    if args.head == "linear" and args.max_train == 1:
+        raise ValueError("--head linear standardises the data with the training images' mean and std, "
+                         "which needs --max-train >= 2. Received: --max-train 1")
+
+
+def _flag(name):
+    return "--" + name.replace("_", "-")
+
+
+def prepare_output(folder):
+    """Creates the output folder now, before training, and checks that files can be written in it.
+
+    Args:
+        folder: the --output folder.
+
+    Raises:
+        ValueError: when a file stands in its place, or it cannot be created or written to.
+    """
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise ValueError(f"--output {folder!r} is a file, not a folder: choose another --output, or move the file.")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as problem:
+        raise ValueError(f"--output {folder!r} cannot be written to ({problem.strerror or problem}): "
+                         "choose another --output.") from None
 
 
 def _build_model_and_data(args, data):

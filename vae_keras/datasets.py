@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import os
 import socket
+import zipfile
 from dataclasses import dataclass
 
 import numpy as np
+
+from vae_keras.validation import check_bool, check_data, check_positive_int, check_seed
 
 IMAGE_SHAPE = (28, 28, 1)
 KERAS_DATASETS = ("mnist", "fashion_mnist")
@@ -32,7 +35,16 @@ SYMMETRIC = (0.5, 0.5)  # x = (p - 0.5) / 0.5 = 2p - 1 maps pixels p in [0, 1] t
 
 @dataclass(frozen=True)
 class Dataset:
-    """Train and test images (N, 28, 28, 1) float32 in [0, 1], with integer labels (N,)."""
+    """Train and test images with their labels, as `load` returns them.
+
+    Args:
+        x_train: float32 training images (n_train, 28, 28, 1) in [0, 1].
+        y_train: int64 labels (n_train,).
+        x_test: float32 test images (n_test, 28, 28, 1) in [0, 1].
+        y_test: int64 labels (n_test,).
+        name: the dataset's name, e.g. "digits".
+        source: where the images came from (a loader, or a file's path).
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -49,17 +61,25 @@ class Dataset:
 
 
 def load(name="mnist", path=None, max_train=None, max_test=None, seed=0):
-    """Loads a dataset by name; returns a `Dataset` of float32 images in [0, 1].
+    """Loads a dataset by name, as float32 images in [0, 1].
 
     Args:
         name: "mnist", "fashion_mnist" or "digits" (embedded, no network).
         path: a local keras-format .npz (x_train, y_train, x_test, y_test) to read
             instead of downloading.
-        max_train, max_test: keep only the first so many images of each split.
-        seed: shuffles the embedded digits into train and test splits.
+        max_train: keep only the first so many training images (a positive int), or None for all.
+        max_test: keep only the first so many test images (a positive int), or None for all.
+        seed: shuffles the embedded digits into train and test splits (an int >= 0).
+
+    Returns:
+        A `Dataset`: images (N, 28, 28, 1) float32 in [0, 1] and int64 labels (N,) for each split.
     """
     if name not in NAMES:
         raise ValueError(f"Unknown dataset {name!r}; expected one of {', '.join(NAMES)}.")
+    for value, argument in ((max_train, "max_train"), (max_test, "max_test")):
+        if value is not None:
+            check_positive_int(value, argument)
+    check_seed(seed)
     if name == "digits":
         if path is not None:
             raise ValueError("The embedded 'digits' dataset takes no path.")
@@ -73,14 +93,25 @@ def load(name="mnist", path=None, max_train=None, max_test=None, seed=0):
             if splits is None:
                 return load("digits", max_train=max_train, max_test=max_test, seed=seed)
     (x_train, y_train), (x_test, y_test) = splits
+    y_train = _labels(y_train, len(x_train), f"y_train in {source}")
+    y_test = _labels(y_test, len(x_test), f"y_test in {source}")
     return Dataset(
-        x_train=to_unit_images(x_train[:max_train]),
-        y_train=np.asarray(y_train[:max_train], dtype="int64"),
-        x_test=to_unit_images(x_test[:max_test]),
-        y_test=np.asarray(y_test[:max_test], dtype="int64"),
+        x_train=to_unit_images(x_train[:max_train], name=f"x_train in {source}"),
+        y_train=y_train[:max_train],
+        x_test=to_unit_images(x_test[:max_test], name=f"x_test in {source}"),
+        y_test=y_test[:max_test],
         name=name,
         source=source,
     )
+
+
+def _labels(y, n_images, name):
+    """Integer labels (n_images,) as int64; a ValueError when there are more or fewer."""
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != n_images or (y.size and y.dtype.kind not in "iu"):
+        raise ValueError(f"Expected {name} as {n_images} integer labels, one per image, shape ({n_images},); "
+                         f"got dtype {y.dtype} and shape {y.shape}.")
+    return y.astype("int64")
 
 
 def _download(name):
@@ -120,16 +151,23 @@ def _in_keras_cache(name):
 
 
 def _load_npz(path):
-    if not os.path.exists(path):
+    if not os.path.isfile(path):
         raise ValueError(f"No such .npz file: {path!r}; expected a keras.datasets-format file.")
-    with np.load(path) as data:
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{path!r} is not an .npz file (a zip of NumPy arrays); expected a keras.datasets-format "
+                         "file with x_train, y_train, x_test and y_test, as written by np.savez.")
+    with np.load(path, allow_pickle=False) as data:
         missing = {"x_train", "y_train", "x_test", "y_test"} - set(data.files)
         if missing:
             raise ValueError(
                 f"{path!r} lacks {sorted(missing)}; expected the keras.datasets layout "
                 "(x_train, y_train, x_test, y_test)."
             )
-        return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+        try:
+            return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+        except ValueError:  # NumPy refuses pickled Python objects (allow_pickle=False)
+            raise ValueError(f"{path!r} holds arrays of Python objects, which are not loaded (they could run code); "
+                             "expected numeric arrays: uint8 images and integer labels.") from None
 
 
 def _load_digits(seed, test_fraction=1 / 6):
@@ -148,55 +186,45 @@ def _load_digits(seed, test_fraction=1 / 6):
     return (images[n_test:], labels[n_test:]), (images[:n_test], labels[:n_test])
 
 
-def to_unit_images(x):
+def to_unit_images(x, name="images"):
     """uint8 pixels 0..255 -> float32 images in [0, 1].
 
     Args:
-        x: uint8 (N, 28, 28) or (N, 28, 28, 1), or float images already in [0, 1].
+        x: uint8 (N, 28, 28) or (N, 28, 28, 1), or float images already in [0, 1]; N >= 1.
+        name: the argument's name, for error messages.
 
     Returns:
         float32 (N, 28, 28, 1) in [0, 1].
     """
-    x = np.asarray(x)
+    pixels = isinstance(x, np.ndarray) and x.dtype == np.uint8
+    if isinstance(x, np.ndarray) and x.dtype.kind in "iu" and not pixels:
+        raise ValueError(f"Expected uint8 pixels 0..255 or float {name} in [0, 1]; got dtype {x.dtype}. "
+                         f"Convert pixels 0..255 with {name}.astype('uint8'), or scale them to [0, 1] yourself.")
+    x = check_data(x, name, integers=pixels)
     if x.ndim == 3:
         x = x[..., None]
-    if x.ndim != 4 or x.shape[1:] != IMAGE_SHAPE:
-        raise ValueError(f"Expected images of shape (N, 28, 28) or (N, 28, 28, 1); got {x.shape}.")
-    if x.dtype == np.uint8:
+    if x.shape[1:] != IMAGE_SHAPE:
+        raise ValueError(f"Expected {name} of shape (N, 28, 28) or (N, 28, 28, 1); got {x.shape}.")
+    if pixels:
         return x.astype("float32") / 255.0
-    check_images(x, value_range=(0.0, 1.0))
-    return x.astype("float32")
+    return check_images(x, value_range=(0.0, 1.0), name=name).astype("float32")
 
 
 def check_images(x, value_range=(0.0, 1.0), shape=IMAGE_SHAPE, name="images"):
-    """Raises ValueError unless x is a float array (N, *shape) with values in value_range.
+    """Raises ValueError unless x is a float array (N, *shape), N >= 1, of finite values in value_range.
+
+    The images' case of `vae_keras.validation.check_data`, which converts lists and names the fix.
 
     Args:
-        x: the array to check.
+        x: the images, an array or a list of numbers.
         value_range: (low, high), or None for any finite values.
         shape: one example's shape.
         name: the argument's name, for the message.
 
     Returns:
-        x, unchanged.
+        x as a NumPy array (x itself when it is one).
     """
-    if not hasattr(x, "shape") or not hasattr(x, "dtype"):
-        raise ValueError(f"Expected {name} as a NumPy array; got {type(x).__name__}.")
-    if tuple(x.shape[1:]) != tuple(shape):
-        raise ValueError(f"Expected {name} of shape (N, {', '.join(map(str, shape))}); got {tuple(x.shape)}.")
-    if not np.issubdtype(np.dtype(str(x.dtype)), np.floating):
-        raise ValueError(f"Expected float {name} (e.g. float32); got dtype {x.dtype}. "
-                         "Rescale integer pixels with vae_keras.datasets.to_unit_images.")
-    if value_range is not None and len(x):
-        low, high = float(np.min(x)), float(np.max(x))
-        if not (np.isfinite(low) and np.isfinite(high)):
-            raise ValueError(f"{name} contain NaN or infinite values.")
-        if low < value_range[0] - 1e-6 or high > value_range[1] + 1e-6:
-            raise ValueError(
-                f"Expected {name} with values in [{value_range[0]:g}, {value_range[1]:g}]; "
-                f"got values in [{low:.3g}, {high:.3g}]."
-            )
-    return x
+    return check_data(x, name, shape=shape, value_range=value_range)
 
 
 # --- The three data ranges and the exact maps between them --------------------------------
@@ -205,7 +233,7 @@ def to_symmetric(x):
     """Pixels in [0, 1] -> [-1, 1], for a decoder with a tanh head.
 
     Args:
-        x: float images (N, 28, 28, 1) in [0, 1].
+        x: float images (N, 28, 28, 1) in [0, 1], N >= 1.
 
     Returns:
         float32 array of x's shape, 2x − 1.
@@ -217,7 +245,7 @@ def from_symmetric(x):
     """[-1, 1] -> pixels: (x + 1) / 2, exactly; values outside [-1, 1] stay outside [0, 1].
 
     Args:
-        x: an array, any shape.
+        x: a non-empty array of finite numbers, (N, ...).
 
     Returns:
         float32 array of x's shape. Use `clip_for_display` to show it as an image.
@@ -249,21 +277,31 @@ class Standardizer:
     directly it is a fixed map, e.g. Standardizer(0.5, 0.5) maps [0, 1] to [-1, 1].
 
     Args:
-        mean, std: the map's constants (scalars, or arrays of one example's shape), or None
-            to fit them.
+        mean: the map's offset (a number, or an array of one example's shape), or None to fit it.
+        std: the map's scale, > 0 (a number, or an array of one example's shape), or None to fit it.
         per_feature: fit one mean and std per feature (over axis 0) instead of one overall.
     """
 
     def __init__(self, mean=None, std=None, per_feature=False):
-        self.mean, self.std, self.per_feature = mean, std, per_feature
+        if (mean is None) != (std is None):
+            raise ValueError("Give both mean and std (a fixed map), or neither (fit computes them). "
+                             f"Received: mean={mean!r}, std={std!r}")
+        if mean is not None:
+            mean, std = _map_constant(mean, "mean"), _map_constant(std, "std")
+            if np.any(np.asarray(std) <= 0):
+                raise ValueError(f"std must be positive: the map divides by it. Received: std={std!r}")
+        self.mean, self.std, self.per_feature = mean, std, check_bool(per_feature, "per_feature")
 
     def fit(self, x):
-        """Computes mean and std from x (n, ...), n >= 2, finite; returns self."""
-        x = np.asarray(x, dtype="float64")
-        if x.ndim < 1 or len(x) < 2:
-            raise ValueError(f"Standardizer.fit needs at least 2 examples. Received: x of shape {x.shape}")
-        if not np.all(np.isfinite(x)):
-            raise ValueError("Standardizer.fit needs finite values; x contains NaN or infinite values.")
+        """Computes mean and std from training data.
+
+        Args:
+            x: an array (n, ...), n >= 2, of finite numbers (integers too: e.g. a table's counts).
+
+        Returns:
+            self, fitted.
+        """
+        x = check_data(x, "x", integers=True, min_examples=2).astype("float64")
         if self.per_feature:
             self.mean, self.std = x.mean(axis=0).astype("float32"), x.std(axis=0).astype("float32")
             constant = np.flatnonzero(np.ravel(self.std) == 0.0)
@@ -277,18 +315,47 @@ class Standardizer:
         return self
 
     def transform(self, x):
-        """(x − mean) / std, float32, same shape as x."""
-        self._check_fitted()
-        return ((np.asarray(x, dtype="float32") - self.mean) / self.std).astype("float32")
+        """Maps data to standardised values.
+
+        Args:
+            x: a non-empty array (n, ...) of finite numbers; (n, *mean.shape) when the map has one
+                mean per feature.
+
+        Returns:
+            (x − mean) / std, float32, of x's shape.
+        """
+        x = self._check(x)
+        return ((x.astype("float32") - self.mean) / self.std).astype("float32")
 
     def inverse_transform(self, x):
-        """x·std + mean, float32, same shape as x: the exact inverse of `transform`, no clipping."""
-        self._check_fitted()
-        return (np.asarray(x, dtype="float32") * self.std + self.mean).astype("float32")
+        """Maps standardised values (e.g. a decoder's outputs) back to data: the exact inverse of `transform`.
 
-    def _check_fitted(self):
+        Args:
+            x: a non-empty array (n, ...) of finite numbers; (n, *mean.shape) when the map has one
+                mean per feature.
+
+        Returns:
+            x·std + mean, float32, of x's shape, not clipped.
+        """
+        x = self._check(x)
+        return (x.astype("float32") * self.std + self.mean).astype("float32")
+
+    def _check(self, x):
         if self.mean is None or self.std is None:
             raise ValueError("Call Standardizer.fit(x_train) before transform or inverse_transform.")
+        shape = np.shape(self.mean) or None
+        return check_data(x, "x", shape=shape, integers=True)
+
+
+def _map_constant(value, name):
+    """A Standardizer's mean or std given by the caller: a finite float, or a float32 array."""
+    try:
+        array = np.asarray(value, dtype="float32")
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.size == 0 or not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be a finite number or a non-empty array of them. Received: {name}={value!r}")
+    return float(array) if array.ndim == 0 else array
 
 
 def binarize(x, seed=0):
@@ -298,12 +365,13 @@ def binarize(x, seed=0):
     binarization) with ``VAE(binarize=True)``.
 
     Args:
-        x: float images (N, 28, 28, 1) in [0, 1].
-        seed: seeds the draw.
+        x: float images (N, 28, 28, 1) in [0, 1], N >= 1.
+        seed: seeds the draw: None or an int >= 0.
 
     Returns:
         float32 {0, 1} images of x's shape.
     """
     x = check_images(x, (0.0, 1.0))
+    check_seed(seed)
     rng = np.random.default_rng(seed)
     return (rng.random(x.shape, dtype="float32") < x).astype("float32")

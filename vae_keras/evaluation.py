@@ -17,6 +17,7 @@ from scipy.special import logsumexp
 
 from vae_keras import losses
 from vae_keras.layers import Sampling
+from vae_keras.validation import check_non_negative_number, check_positive_int, check_seed
 
 
 def elbo(vae, x, batch_size=500, seed=0):
@@ -24,15 +25,17 @@ def elbo(vae, x, batch_size=500, seed=0):
 
     Args:
         vae: a trained `VAE`.
-        x: data (n, *shape) the model's likelihood is a density of (binary images for the
-            Bernoulli likelihood).
-        batch_size: examples per compiled call.
-        seed: seeds the samples z ~ q(z|x).
+        x: data (n, *shape), n >= 1, the model's likelihood is a density of (binary images for
+            the Bernoulli likelihood); checked with `check_likelihood_data`.
+        batch_size: examples per compiled call, a positive int.
+        seed: seeds the samples z ~ q(z|x): an int >= 0.
 
     Returns:
-        A float.
+        A float; NaN or infinite only when the model itself is not finite (its training diverged).
     """
-    check_likelihood_data(vae, x)
+    x = check_likelihood_data(vae, x)
+    check_positive_int(batch_size, "batch_size")
+    check_seed(seed)
     elbo_terms = _log_weight_model(vae, 1, seed, output="elbo").predict(x, batch_size=batch_size, verbose=0)
     return float(np.mean(elbo_terms.astype("float64")))
 
@@ -40,25 +43,30 @@ def elbo(vae, x, batch_size=500, seed=0):
 def importance_weighted_nll(vae, x, k=5000, batch_size=None, max_decodes=4096, seed=0):
     """Mean −log p(x) over data x, estimated with k importance samples each, in nats per example.
 
+    The k samples of each image are drawn in chunks of at most `max_decodes`, each chunk with
+    its own samples, and the images go through in batches of `batch_size`. Sampling, decoding
+    and the log-weights run compiled on the device; only the log-weights (n, chunk) come back,
+    so k = 5000 on 10,000 test images fits in memory.
+
     Args:
         vae: a trained `VAE`.
-        x: data (n, *shape) the model's likelihood is a density of (binary images for the
-            Bernoulli likelihood).
-        k: importance samples per example (papers use 5000).
-        batch_size: examples per compiled call (default: as many as make `max_decodes`).
-        max_decodes: samples decoded per compiled call, at most.
-        seed: seeds the samples.
+        x: data (n, *shape), n >= 1, the model's likelihood is a density of (binary images for
+            the Bernoulli likelihood); checked with `check_likelihood_data`.
+        k: importance samples per example, a positive int (papers use 5000).
+        batch_size: examples per compiled call, a positive int (default: as many as make
+            `max_decodes` decodes per call).
+        max_decodes: samples decoded per compiled call, at most; a positive int.
+        seed: seeds the samples: an int >= 0.
 
     Returns:
-        A float. The k samples of each image are drawn in chunks of at most `max_decodes`, and the
-    images go through in batches of `batch_size` (default: as many as make `max_decodes`
-    decodes per step). Sampling, decoding and the log-weights run compiled on the
-    device; only the log-weights (n, chunk) come back, so k = 5000 on 10,000 test
-    images fits in memory.
+        A float; NaN or infinite only when the model itself is not finite (its training diverged).
     """
-    if k < 1:
-        raise ValueError(f"Expected k >= 1 importance samples; got {k}.")
-    check_likelihood_data(vae, x)
+    check_positive_int(k, "k")
+    check_positive_int(max_decodes, "max_decodes")
+    if batch_size is not None:
+        check_positive_int(batch_size, "batch_size")
+    check_seed(seed)
+    x = check_likelihood_data(vae, x)
     n_chunks = math.ceil(k / max(1, max_decodes))
     chunk = math.ceil(k / n_chunks)
     batch_size = batch_size or max(1, max_decodes // chunk)
@@ -112,15 +120,24 @@ class _LogWeights(keras.Model):
 def check_likelihood_data(vae, x):
     """Raises ValueError when x is not data the model's likelihood is a density of.
 
-    A Bernoulli decoder gives log-probabilities of binary images only: on grey levels its
-    reconstruction term is a cross-entropy, and an "ELBO" or "NLL" would be no such thing.
+    x must be what `VAE.fit` takes (float, of the model's input shape, n >= 1, finite, in the
+    likelihood's range). A Bernoulli decoder gives log-probabilities of binary images only: on
+    grey levels its reconstruction term is a cross-entropy, and an "ELBO" or "NLL" would be no
+    such thing.
 
     Args:
         vae: a `VAE`.
-        x: data (n, *shape).
+        x: data (n, *shape), an array or a list of numbers.
+
+    Returns:
+        x as a NumPy array.
     """
+    from vae_keras.vae import VAE
+
+    if not isinstance(vae, VAE):
+        raise TypeError(f"vae must be a vae_keras.VAE. Received: vae of type {type(vae).__name__}")
+    values = vae._check_inputs(x, "x", datasets=False)
     if vae.reconstruction == "bernoulli":
-        values = np.asarray(x)
         if not np.all((values == 0) | (values == 1)):
             raise ValueError(
                 "This model's Bernoulli likelihood is a probability of binary images only, and x holds "
@@ -128,15 +145,27 @@ def check_likelihood_data(vae, x):
                 "its ELBO or NLL would not be a log-likelihood. Binarize the images once "
                 "(vae_keras.datasets.binarize(x, seed=0)), or train with the continuous Bernoulli "
                 "(reconstruction='continuous_bernoulli'), a density of grey levels in [0, 1].")
+    return values
 
 
 def active_units(vae, x, threshold=0.01):
-    """How many latents the encoder uses on data x (n, *shape): an int.
+    """How many latents the encoder uses on data x.
 
     Unit u is active when its posterior mean moves with the image (Burda et al., 2016):
     Cov_x(E_q[z_u | x]) > threshold, the variance over x of z_mean[:, u].
+
+    Args:
+        vae: a `VAE`.
+        x: data (n, *shape), n >= 2 (a variance needs two), checked as in `VAE.fit`.
+        threshold: the variance above which a unit counts as active, a number >= 0.
+
+    Returns:
+        An int in [0, latent_dim].
     """
+    check_non_negative_number(threshold, "threshold")
     z_mean, _, _ = vae.encode(x)
+    if len(z_mean) < 2:
+        raise ValueError("Expected at least 2 examples in x: a unit's activity is a variance over examples; got 1.")
     variances = np.var(np.asarray(z_mean, dtype="float64"), axis=0)  # (latent_dim,)
     return int(np.sum(variances > threshold))
 

@@ -6,26 +6,58 @@
 because each backend computes gradients its own way: TensorFlow records the forward pass on a
 `GradientTape`, JAX differentiates a pure function of the variables' values, PyTorch calls
 `backward()`. The maths they share lives in `compute_vae_losses`.
+
+Every entry point that takes data (`fit`, `evaluate`, `encode`, `decode`, `reconstruct`,
+`generate`) checks it once per call, before any work, with `vae_keras.validation.check_data`.
 """
 
 import math
+import warnings
 
 import keras
 import numpy as np
 from keras import ops
 
 from vae_keras import jax_scan, losses
-from vae_keras.datasets import check_images
-from vae_keras.validation import check_choice
+from vae_keras.heads import HEADS
+from vae_keras.validation import (
+    check_bool,
+    check_choice,
+    check_data,
+    check_non_negative_number,
+    check_positive_int,
+    check_seed,
+)
 
 
 @keras.saving.register_keras_serializable(package="vae_keras")
 class VAE(keras.Model):
     """A variational autoencoder built from an encoder and a decoder model.
 
+    The encoder and decoder must fit each other: the same latent size, and the decoder's output
+    of the encoder's input shape (checked here, with a ValueError otherwise).
+
+    What `fit`, `evaluate`, `encode` and `reconstruct` are given is checked once per call: a
+    float array (lists are converted) of shape (n, *shape), n >= 1, of finite values in the
+    range the likelihood models ([0, 1] for both Bernoullis). A tf.data.Dataset, a generator or
+    a PyDataset is passed on unchecked: what it yields is the caller's responsibility.
+
+    Two mistakes are allowed, because they are lessons, but never silently:
+
+    - Data outside the range of the decoder's output head (the activation of its layer named
+      "output_head", as in every `vae_keras` decoder; see `vae_keras.heads`), e.g. [-1, 1]
+      data with a sigmoid head and a Gaussian likelihood: `fit` warns (UserWarning, "the
+      decoder's 'sigmoid' head produces values in [0, 1] only ...") and trains.
+    - A loss that becomes NaN or infinite (a learning rate too large, say): `fit` stops
+      training (in that epoch; under JAX, whose steps run ahead of the callbacks, a few steps
+      later) and warns (RuntimeWarning, "Training stopped in epoch 1, at batch 3: the loss is
+      nan ..."), through a `StopOnNonFiniteLoss` callback it adds unless the caller passed a
+      `keras.callbacks.TerminateOnNaN` of their own. `encode`, `decode` and their kin warn too
+      when a model's outputs are not finite.
+
     Args:
-        encoder: x (batch, *shape) -> [z_mean, z_log_var, z], each (batch, latent_dim).
-        decoder: z (batch, latent_dim) -> x̂ (batch, *shape).
+        encoder: a Keras model, x (batch, *shape) -> [z_mean, z_log_var, z], each (batch, latent_dim).
+        decoder: a Keras model, z (batch, latent_dim) -> x̂ (batch, *shape).
         reconstruction: the likelihood p(x|z) the decoder's output parameterises: "bernoulli"
             (alias "bce"), "continuous_bernoulli" or "gaussian" (alias "mse"); see
             `vae_keras.losses`.
@@ -36,7 +68,7 @@ class VAE(keras.Model):
             of a learned one (default `losses.DEFAULT_SIGMA`, σ² = ½). Gaussian only.
         learn_sigma: None (σ fixed), "scalar" (one trainable σ) or "per_feature" (one per
             value of an example: per pixel, or per column of a table). Gaussian only.
-        seed: seeds the binarization noise.
+        seed: seeds the binarization noise: None or an int >= 0.
         scan_steps: on JAX, whether `steps_per_execution > 1` runs its steps as one compiled
             `lax.scan` (`vae_keras.jax_scan`): "auto" (on a GPU or TPU), True or False.
             Unused when Keras scans the steps itself.
@@ -46,8 +78,10 @@ class VAE(keras.Model):
                  learn_sigma=None, seed=None, scan_steps="auto", **kwargs):
         super().__init__(**kwargs)
         likelihood = losses.get_likelihood(reconstruction)
-        if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta >= 0):
-            raise ValueError(f"beta must be a finite number >= 0. Received: beta={beta!r}")
+        beta = check_non_negative_number(beta, "beta")
+        binarize = check_bool(binarize, "binarize")
+        seed = check_seed(seed)
+        _check_parts_fit(encoder, decoder)
         if binarize and likelihood.name != "bernoulli":
             raise ValueError("binarize=True draws binary images; it needs reconstruction='bernoulli'. "
                              f"Received: reconstruction={reconstruction!r}")
@@ -70,7 +104,8 @@ class VAE(keras.Model):
         self.log_sigma = None
         if likelihood.has_sigma:
             self.initial_sigma = losses.DEFAULT_SIGMA if sigma is None else sigma
-            if not (isinstance(self.initial_sigma, (int, float)) and 0 < self.initial_sigma < math.inf):
+            if isinstance(sigma, bool) or not (isinstance(self.initial_sigma, (int, float))
+                                               and 0 < self.initial_sigma < math.inf):
                 raise ValueError(f"sigma must be a positive number. Received: sigma={sigma!r}")
             shape = tuple(decoder.output_shape[1:]) if learn_sigma == "per_feature" else ()
             self.log_sigma = self.add_weight(
@@ -228,45 +263,181 @@ class VAE(keras.Model):
 
     # --- Checking what fit and evaluate are given ----------------------------------------
 
-    def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
-        self._check_inputs(x, "x")
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, **kwargs):
+        """Trains the VAE on x, its own target: `keras.Model.fit` after checking the data once.
+
+        Args:
+            x: the training data, (n, *shape) float in the likelihood's range (see the class
+                docstring); or a tf.data.Dataset, generator or PyDataset, unchecked.
+            y: must be None: a VAE reconstructs x, it has no separate targets.
+            batch_size: examples per step, a positive int (default 32).
+            epochs: passes over the data, a positive int.
+            verbose: as for `keras.Model.fit`.
+            callbacks: Keras callbacks. A `StopOnNonFiniteLoss` is added unless one of them is a
+                `keras.callbacks.TerminateOnNaN`.
+            validation_split: as for `keras.Model.fit`.
+            validation_data: data checked like x, as an array or a tuple (x_val,).
+            **kwargs: the rest of `keras.Model.fit`'s arguments.
+
+        Returns:
+            A `keras.callbacks.History`; training may have stopped early (with a warning) on a
+            non-finite loss.
+        """
+        x = self._check_inputs(x, "x", warn_head=True)
+        self._check_no_targets(y)
+        if batch_size is not None:
+            check_positive_int(batch_size, "batch_size")
+        check_positive_int(epochs, "epochs")
         if isinstance(validation_data, tuple) and validation_data:
-            self._check_inputs(validation_data[0], "validation_data")
+            self._check_no_targets(validation_data[1] if len(validation_data) > 1 else None, "validation_data")
+            validation_data = (self._check_inputs(validation_data[0], "validation_data"),)
         elif validation_data is not None:
-            self._check_inputs(validation_data, "validation_data")
-            validation_data = (validation_data,)
-        return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
+            checked = self._check_inputs(validation_data, "validation_data")
+            validation_data = (checked,) if _is_array_like(validation_data) else checked  # a dataset stays one
+        guard = None
+        if not isinstance(callbacks, keras.callbacks.CallbackList):
+            callbacks = list(callbacks or [])
+            if not any(isinstance(c, keras.callbacks.TerminateOnNaN) for c in callbacks):
+                guard = StopOnNonFiniteLoss()
+                callbacks.append(guard)
+        history = super().fit(x, None, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
+                              validation_split=validation_split, validation_data=validation_data, **kwargs)
+        if guard is not None and guard.stopped_at is not None:
+            warnings.warn(guard.message(), RuntimeWarning, stacklevel=2)
+        return history
 
-    def evaluate(self, x=None, *args, **kwargs):
-        self._check_inputs(x, "x")
-        return super().evaluate(x, *args, **kwargs)
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """The mean loss, reconstruction_loss and kl_loss on x: `keras.Model.evaluate` after checking x.
 
-    def _check_inputs(self, x, name):
-        """Clear errors for arrays a layer would otherwise fail on, or train on silently wrong."""
-        if isinstance(x, np.ndarray):
-            value_range = losses.LIKELIHOODS[self.reconstruction].data_range
-            check_images(x, value_range, shape=tuple(self.encoder.input_shape[1:]), name=name)
+        Args:
+            x: data (n, *shape), checked as in `fit`; or a tf.data.Dataset, generator or
+                PyDataset, unchecked.
+            y: must be None.
+            *args, **kwargs: the rest of `keras.Model.evaluate`'s arguments.
+
+        Returns:
+            As `keras.Model.evaluate`: the loss, or a list or dict (return_dict=True) of the three.
+        """
+        x = self._check_inputs(x, "x")
+        self._check_no_targets(y)
+        return super().evaluate(x, None, *args, **kwargs)
+
+    def _check_inputs(self, x, name, warn_head=False, datasets=True):
+        """x checked (a list as an array), or x itself when it is a dataset or generator (not checked).
+
+        With datasets=False only arrays and lists are accepted, and the result is a NumPy array.
+        """
+        if datasets and not _is_array_like(x) and x is not None:
+            return x  # a tf.data.Dataset, a generator, a PyDataset: the caller's responsibility
+        likelihood = losses.LIKELIHOODS[self.reconstruction]
+        fix = None
+        if likelihood.data_range == (0.0, 1.0):
+            fix = (f"The {self.reconstruction} likelihood models data in [0, 1]; data in other ranges need "
+                   "reconstruction='gaussian' (with a tanh or linear head).")
+        checked = check_data(x, name, shape=self._data_shape(), value_range=likelihood.data_range, fix=fix)
+        if warn_head:
+            self._warn_if_head_cannot_reach(checked, name)
+        if datasets and not isinstance(x, (list, tuple, np.ndarray)):
+            return x  # a backend tensor stays where it is
+        return checked
+
+    def _data_shape(self):
+        try:
+            return tuple(self.encoder.input_shape[1:])
+        except (AttributeError, ValueError):
+            return None  # a subclassed encoder: its input shape is not known in advance
+
+    @staticmethod
+    def _check_no_targets(y, name="y"):
+        if y is not None:
+            raise ValueError(f"A VAE reconstructs its input, which is its own target: pass the data as x only. "
+                             f"Received: {name} with a target of type {type(y).__name__}")
+
+    def _warn_if_head_cannot_reach(self, x, name):
+        """A UserWarning when x lies outside the values the decoder's output head can produce."""
+        head = self.output_head
+        if head is None:
+            return
+        low, high = HEADS[head].output_range
+        data_low, data_high = losses.LIKELIHOODS[self.reconstruction].data_range
+        if low <= data_low and data_high <= high:
+            return  # check_data has kept x inside the head's range already
+        x_low, x_high = float(np.min(x)), float(np.max(x))
+        if x_low >= low - 1e-6 and x_high <= high + 1e-6:
+            return
+        better = "tanh" if x_low >= -1 - 1e-6 and x_high <= 1 + 1e-6 else "linear"
+        warnings.warn(
+            f"{name} holds values in [{x_low:.3g}, {x_high:.3g}], but the decoder's {head!r} head produces "
+            f"values in [{low:g}, {high:g}] only: the model cannot reconstruct the rest. Rescale the data to "
+            f"the head's range, or use a head that covers them (head={better!r}).", UserWarning, stacklevel=4)
+
+    @property
+    def output_head(self):
+        """The decoder's output head, a name in `vae_keras.heads.HEADS`, read from its layer named
+        "output_head"; None when the decoder has no such layer (or an activation not in HEADS)."""
+        try:
+            layer = self.decoder.get_layer("output_head")
+        except (ValueError, AttributeError):
+            return None
+        activation = layer.get_config().get("activation")
+        return activation if activation in HEADS else None
 
     # --- Using a trained VAE -------------------------------------------------------------
 
     def encode(self, x, batch_size=256):
-        """Images (n, H, W, C) -> [z_mean, z_log_var, z], NumPy arrays (n, latent_dim)."""
-        return _in_batches(self.encoder, x, batch_size)
+        """Encodes data, batch by batch.
+
+        Args:
+            x: data (n, *shape), n >= 1, checked as in `fit` (float, finite, in the likelihood's
+                range; lists are converted).
+            batch_size: examples per call of the encoder, a positive int.
+
+        Returns:
+            [z_mean, z_log_var, z]: NumPy arrays, each (n, latent_dim).
+        """
+        x = self._check_inputs(x, "x", datasets=False)
+        return _in_batches(self.encoder, x, check_positive_int(batch_size, "batch_size"))
 
     def decode(self, z, batch_size=256):
-        """Latent vectors (n, latent_dim) -> images (n, H, W, C), a NumPy array."""
-        z = np.asarray(ops.convert_to_numpy(z), dtype="float32")
-        if z.ndim != 2 or z.shape[1] != self.latent_dim:
-            raise ValueError(f"Expected latent vectors of shape (n, {self.latent_dim}); got {z.shape}.")
-        return _in_batches(self.decoder, z, batch_size)
+        """Decodes latent vectors, batch by batch.
+
+        Args:
+            z: latent vectors (n, latent_dim), n >= 1, finite numbers (a list, or a NumPy or backend array).
+            batch_size: vectors per call of the decoder, a positive int.
+
+        Returns:
+            The decoder's outputs x̂, a float32 NumPy array (n, *shape).
+        """
+        z = check_data(z, "z", shape=(self.latent_dim,), integers=True)
+        if z.ndim != 2:
+            raise ValueError(f"Expected latent vectors z of shape (n, {self.latent_dim}); got {z.shape}.")
+        return _in_batches(self.decoder, z.astype("float32"), check_positive_int(batch_size, "batch_size"))
 
     def reconstruct(self, x, use_mean=True):
-        """Decodes z_mean (use_mean=True) or a sample z ~ q(z|x): (n, H, W, C) -> (n, H, W, C)."""
+        """Encodes and decodes x: decodes z_mean (use_mean=True) or a sample z ~ q(z|x).
+
+        Args:
+            x: data (n, *shape), n >= 1, checked as in `fit`.
+            use_mean: True decodes z_mean (deterministic), False a sample z.
+
+        Returns:
+            The decoder's outputs x̂, a NumPy array (n, *shape).
+        """
         z_mean, _, z = self.encode(x)
-        return self.decode(z_mean if use_mean else z)
+        return self.decode(z_mean if check_bool(use_mean, "use_mean") else z)
 
     def generate(self, n, seed=None):
-        """Decodes n samples z ~ N(0, I) from the prior: returns images (n, H, W, C)."""
+        """Decodes n samples z ~ N(0, I) from the prior, drawn with NumPy's default_rng(seed).
+
+        Args:
+            n: how many, a positive int.
+            seed: None or an int >= 0.
+
+        Returns:
+            The decoder's outputs x̂, a NumPy array (n, *shape).
+        """
+        n, seed = check_positive_int(n, "n"), check_seed(seed)
         z = np.random.default_rng(seed).standard_normal((n, self.latent_dim)).astype("float32")
         return self.decode(z)
 
@@ -295,13 +466,88 @@ class VAE(keras.Model):
         return cls(**config)
 
 
+def _is_array_like(x):
+    """Whether x is data `check_data` takes (an array, a backend tensor, a list), not a dataset or generator."""
+    return isinstance(x, (np.ndarray, list, tuple)) or (hasattr(x, "__array__") and hasattr(x, "shape"))
+
+
 def _in_batches(model, x, batch_size):
     """model(x) batch by batch, as NumPy. A direct call traces no graph, so a notebook that
-    uses many models gets no tf.function retracing warnings (predict would)."""
+    uses many models gets no tf.function retracing warnings (predict would). Warns when the
+    outputs are not finite (the weights of a model whose training diverged)."""
     parts = [keras.tree.flatten(model(x[i:i + batch_size], training=False))
              for i in range(0, len(x), batch_size)]
     outputs = [np.concatenate([ops.convert_to_numpy(part[j]) for part in parts]) for j in range(len(parts[0]))]
+    if not all(np.all(np.isfinite(output)) for output in outputs):
+        warnings.warn(f"The {model.name} model's outputs hold NaN or infinite values: its weights are probably "
+                      "not finite (did training diverge?). Retrain it, e.g. with a smaller learning rate.",
+                      RuntimeWarning, stacklevel=3)
     return outputs if isinstance(model.output, list) else outputs[0]
+
+
+def _check_parts_fit(encoder, decoder):
+    """Raises when the encoder and decoder cannot form a VAE: not models, other latent sizes,
+    other data shapes. Parts whose shapes are not known in advance (subclassed models) pass."""
+    for part, name in ((encoder, "encoder"), (decoder, "decoder")):
+        if not isinstance(part, keras.Model):
+            raise TypeError(f"{name} must be a keras.Model. Received: {name} of type {type(part).__name__}")
+    try:
+        data_shape, encoded = tuple(encoder.input_shape), encoder.output_shape
+        latent_shape, decoded = tuple(decoder.input_shape), tuple(decoder.output_shape)
+    except (AttributeError, ValueError):
+        return
+    encoded = [tuple(shape) for shape in encoded] if isinstance(encoded, list) else [tuple(encoded)]
+    if len(encoded) != 3 or any(len(shape) != 2 or shape != encoded[0] for shape in encoded):
+        raise ValueError("The encoder must return [z_mean, z_log_var, z], each of shape (batch, latent_dim). "
+                         f"Received: an encoder with outputs of shapes {encoded}")
+    if len(latent_shape) != 2 or latent_shape[-1] != encoded[0][-1]:
+        raise ValueError(f"The encoder and the decoder must have the same latent size: the encoder gives z of "
+                         f"shape {encoded[0]}, the decoder takes {latent_shape}. Build both with the same "
+                         "latent_dim.")
+    if decoded[1:] != data_shape[1:]:
+        raise ValueError(f"The decoder must produce data of the shape the encoder takes: the encoder takes "
+                         f"{data_shape}, the decoder produces {decoded}. Build both with the same image_shape.")
+
+
+class StopOnNonFiniteLoss(keras.callbacks.TerminateOnNaN):
+    """Stops training after the first batch whose loss is NaN or infinite; `VAE.fit` then warns.
+
+    `VAE.fit` adds one unless its callbacks hold a `keras.callbacks.TerminateOnNaN`. It reads the
+    loss where Keras runs callbacks in a thread of their own (async_safe: JAX, PyTorch), so
+    training keeps its pace; there it stops a few steps after that batch, within the epoch.
+    The main command passes its own, to print one error line instead of the warning.
+
+    Attributes:
+        stopped_at: None, or (epoch, batch, loss) of the first non-finite loss (epoch from 0).
+    """
+
+    async_safe = True
+
+    def __init__(self):
+        super().__init__()
+        self.stopped_at, self.epoch = None, 0
+
+    def on_train_begin(self, logs=None):
+        self.stopped_at = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is None or self.stopped_at is not None:
+            return
+        loss = float(np.asarray(loss))
+        if not math.isfinite(loss):
+            self.stopped_at = (self.epoch, batch, loss)
+            self.model.stop_training = True
+
+    def message(self):
+        """Why training stopped and what to try, one line."""
+        epoch, batch, loss = self.stopped_at
+        return (f"Training stopped in epoch {epoch + 1}, at batch {batch}: the loss is {loss}. The weights are "
+                "probably no longer finite, so the model is unusable: retrain it with a smaller learning rate, "
+                "check the data for extreme values, or, for a Gaussian likelihood, use a larger sigma.")
 
 
 class KLWarmup(keras.callbacks.Callback):
@@ -309,13 +555,16 @@ class KLWarmup(keras.callbacks.Callback):
 
     Early on the decoder learns to reconstruct before the KL term pulls q(z|x) towards
     the prior, which keeps more latent dimensions in use.
+
+    Args:
+        epochs: how many epochs the ramp takes, a positive int.
+        beta: the final β, a finite number >= 0.
     """
 
     def __init__(self, epochs, beta=1.0):
         super().__init__()
-        if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta >= 0):
-            raise ValueError(f"beta must be a finite number >= 0. Received: beta={beta!r}")
-        self.epochs, self.target_beta = epochs, beta
+        self.epochs = check_positive_int(epochs, "epochs")
+        self.target_beta = check_non_negative_number(beta, "beta")
 
     def on_epoch_begin(self, epoch, logs=None):
         self.model.beta.assign(self.target_beta * min(1.0, epoch / max(self.epochs, 1)))
