@@ -109,3 +109,142 @@ def test_distance_from_prior_is_small_for_prior_samples_only():
     assert analysis.distance_from_prior(3 * z + 1) == pytest.approx(1 + np.log(3) ** 2, rel=0.01)
     with pytest.raises(ValueError, match=r"\(n, latent_dim\) with n >= 2; got \(4,\)"):
         analysis.distance_from_prior(z[0])
+
+
+@pytest.mark.parametrize("kernel_size, size", [(1, 2), (3, 2), (5, 2), (3, 3)])
+def test_tied_transpose_kernel_makes_a_transposed_convolution_do_upsampling_then_convolution(kernel_size, size):
+    rng = np.random.default_rng(0)
+    kernel = rng.standard_normal((kernel_size, kernel_size, 3, 4)).astype("float32")
+    bias = rng.standard_normal(4).astype("float32")
+    x = rng.standard_normal((2, 5, 6, 3)).astype("float32")
+    conv = keras.layers.Conv2D(4, kernel_size, padding="same")
+    conv.build((None, 5 * size, 6 * size, 3))
+    conv.set_weights([kernel, bias])
+    copy_then_convolve = conv(keras.layers.UpSampling2D(size)(x))
+    transpose = keras.layers.Conv2DTranspose(4, kernel_size + size - 1, strides=size, padding="same")
+    transpose.build((None, 5, 6, 3))
+    transpose.set_weights([analysis.tied_transpose_kernel(kernel, size), bias])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(transpose(x)), keras.ops.convert_to_numpy(copy_then_convolve),
+                               atol=1e-4)
+
+
+def test_tied_transpose_kernel_sums_the_flipped_kernel_over_a_box():
+    kernel = np.arange(1.0, 10.0).reshape(3, 3)  # w[i, j] = 3i + j + 1
+    tied = analysis.tied_transpose_kernel(kernel)
+    assert tied.shape == (4, 4)
+    assert tied[0, 0] == kernel[2, 2] and tied[3, 3] == kernel[0, 0]  # the corners: one weight each
+    assert tied[1, 1] == kernel[1:, 1:].sum()  # an inner entry: a 2×2 block of the flipped kernel
+    for a in range(2):  # every phase of the stride sums all nine weights: no checkerboard on a constant input
+        for b in range(2):
+            assert tied[a::2, b::2].sum() == kernel.sum()
+
+
+@pytest.mark.parametrize("kernel, size, message", [
+    (np.zeros((4, 4)), 2, "an odd kernel size.*got 4×4"),
+    (np.zeros((3, 3, 2)), 2, r"\(k_h, k_w, C_in, C_out\) or \(k_h, k_w\); got \(3, 3, 2\)"),
+    (np.zeros((3, 3)), 0, "size must be an int >= 1"),
+])
+def test_tied_transpose_kernel_refuses_what_it_cannot_tie(kernel, size, message):
+    with pytest.raises(ValueError, match=message):
+        analysis.tied_transpose_kernel(kernel, size)
+
+
+def test_layer_steps_fold_activation_layers_so_that_styles_read_alike():
+    functional_input = keras.Input((4,))
+    h = keras.layers.Dense(8, activation="relu")(functional_input)
+    h = keras.layers.Reshape((2, 2, 2))(h)
+    h = keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same", activation="relu")(h)
+    functional = keras.Model(functional_input, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+    sequential = keras.Sequential([
+        keras.Input((4,)), keras.layers.Dense(8), keras.layers.Reshape((2, 2, 2)), keras.layers.ReLU(),
+        keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same"), keras.layers.Activation("relu"),
+        keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid")])
+    steps = analysis.layer_steps(functional)
+    assert steps == analysis.layer_steps(sequential)
+    assert [(step["layer"], step["activation"]) for step in steps] == [
+        ("Dense", "relu"), ("Reshape", "linear"), ("Conv2DTranspose", "relu"), ("Conv2D", "sigmoid")]
+    assert steps[2]["output"] == (4, 4, 3) and steps[2]["strides"] == (2, 2) and steps[2]["filters"] == 3
+    assert steps[0]["units"] == 8
+
+
+def test_layer_steps_keep_an_activation_layer_that_follows_a_non_linearity():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh"), keras.layers.ReLU()])
+    assert [(step["layer"], step["activation"]) for step in analysis.layer_steps(model)] == [
+        ("Dense", "tanh"), ("ReLU", "relu")]
+
+
+def test_calls_into_names_the_library_functions_an_answer_called():
+    from vae_keras import decoders
+
+    def by_hand(latent_dim):
+        return keras.Sequential([keras.Input((latent_dim,)), keras.layers.Dense(3)])
+
+    builder = decoders.build_dense_decoder  # an alias still counts
+
+    model, called = analysis.calls_into([decoders], lambda: builder(2, hidden_units=(4,)))
+    assert "vae_keras.decoders.build_dense_decoder" in called and model.output_shape == (None, 28, 28, 1)
+    assert analysis.calls_into(decoders, by_hand, 2)[1] == []
+    assert analysis.calls_into(keras, lambda size: size * 2, 7) == (14, [])  # a package: all its modules
+    assert analysis.calls_into(keras, by_hand, 2)[1]  # building layers runs Keras code
+
+
+def test_nearest_distance_is_the_mean_distance_to_the_closest_reference():
+    reference = np.zeros((3, 2, 2))
+    reference[1, 0, 0], reference[2, 0, 0] = 10.0, -10.0
+    images = np.zeros((2, 2, 2))
+    images[0, 0, 0], images[1, 0, 1] = 9.0, 4.0  # 1 from reference[1]; 4 from reference[0]
+    assert analysis.nearest_distance(images, reference, batch_size=1) == pytest.approx(2.5)
+    assert analysis.nearest_distance(reference, reference) == 0.0
+    with pytest.raises(ValueError, match="same shape per image"):
+        analysis.nearest_distance(images, np.zeros((3, 5)))
+
+
+# --- affine_residuals, reconstruction_summary -----------------------------------------------
+
+def _two_hidden(style):
+    z = keras.Input(shape=(3,))
+    if style == "linear":
+        h = keras.layers.Dense(16)(keras.layers.Dense(8)(z))
+    elif style == "argument":
+        h = keras.layers.Dense(16, activation="tanh")(keras.layers.Dense(8, activation="relu")(z))
+    elif style == "layers":
+        h = keras.layers.LeakyReLU()(keras.layers.Dense(8)(z))
+        h = keras.layers.Activation("elu")(keras.layers.Dense(16)(h))
+    elif style == "ops":
+        h = keras.ops.relu(keras.layers.Dense(8)(z))
+        h = keras.activations.gelu(keras.layers.Dense(16)(h))
+    else:  # the first hidden layer non-linear, the second not
+        h = keras.layers.Dense(16)(keras.layers.Dense(8, activation="relu")(z))
+    return keras.Model(z, keras.layers.Dense(5, activation="sigmoid")(h))
+
+
+@pytest.mark.parametrize("style, nonlinear", [("linear", [False, False]), ("argument", [True, True]),
+                                              ("layers", [True, True]), ("ops", [True, True]),
+                                              ("half", [True, False])])
+def test_affine_residuals_find_the_non_linearity_however_it_is_written(style, nonlinear):
+    residuals = analysis.affine_residuals(_two_hidden(style))
+    assert len(residuals) == 2
+    assert [r > 1e-3 for r in residuals] == nonlinear, residuals
+    assert all(r < 1e-5 for r, flag in zip(residuals, nonlinear) if not flag)
+
+
+def test_affine_residuals_read_a_sequential_model_and_refuse_one_dense_layer():
+    sequential = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4), keras.layers.ReLU(),
+                                   keras.layers.Dense(3)])
+    assert analysis.affine_residuals(sequential)[0] > 1e-3
+    with pytest.raises(ValueError, match="at least two Dense layers; got 1"):
+        analysis.affine_residuals(keras.Sequential([keras.Input((2,)), keras.layers.Dense(4)]))
+
+
+def test_reconstruction_summary_measures_in_pixels(trained_vae, digits):
+    x = digits.x_test[:32]
+    summary = analysis.reconstruction_summary(trained_vae, x, x)
+    expected = np.sqrt(np.mean((trained_vae.reconstruct(x) - x) ** 2))
+    assert summary["rms_error"] == pytest.approx(expected, rel=1e-5)
+    assert summary["kl"] > 0 and summary["outside"] == 0.0  # a sigmoid head stays in [0, 1]
+    doubled = analysis.reconstruction_summary(trained_vae, x, 2 * x, to_pixels=lambda out: 2 * out)
+    assert doubled["rms_error"] == pytest.approx(2 * expected, rel=1e-5) and doubled["outside"] > 0
+    sampled = analysis.reconstruction_summary(trained_vae, x, x, use_mean=False)
+    assert sampled["rms_error"] != summary["rms_error"] and sampled["kl"] == pytest.approx(summary["kl"])
+    with pytest.raises(ValueError, match="same examples; got 32 and 31"):
+        analysis.reconstruction_summary(trained_vae, x, x[:31])

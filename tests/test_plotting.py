@@ -1,5 +1,6 @@
 """Figures: each function returns a matplotlib Figure with the expected panels."""
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -251,3 +252,131 @@ def test_plot_active_units_sorts_the_variances():
 def test_plot_active_units_needs_codes_of_shape_n_by_latent_dim():
     with pytest.raises(ValueError, match=r"shape \(100,\); expected \(n, latent_dim\)"):
         plotting.plot_active_units({"model": np.zeros(100)})
+
+
+def _png_pixels(png):
+    """The grey level of each pixel of PNG bytes: (H, W) in [0, 1]."""
+    import io
+
+    from matplotlib.image import imread
+
+    return imread(io.BytesIO(bytes(png)), format="png")[..., 0]
+
+
+def _sum_decoder(latent_dim):
+    """A decoder whose image is sigmoid(sum of z) everywhere: easy to predict from the code."""
+    z = keras.Input((latent_dim,))
+    total = keras.layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros", activation="sigmoid")(z)
+    images = keras.layers.Reshape((4, 4, 1))(keras.layers.RepeatVector(16)(total))
+    return keras.Model(z, images)
+
+
+def test_latent_explorer_redraws_the_decoded_image_when_a_slider_moves():
+    pytest.importorskip("ipywidgets")
+    explorer = plotting.latent_explorer(_sum_decoder(2), interactive=True)
+    assert len(explorer.sliders) == 2 and [s.description for s in explorer.sliders] == ["z[0]", "z[1]"]
+    np.testing.assert_allclose(_png_pixels(explorer.image.value), 0.5, atol=1 / 255)  # z = 0: sigmoid(0)
+    explorer.sliders[0].value, explorer.sliders[1].value = 1.0, 1.5
+    pixels = _png_pixels(explorer.image.value)
+    assert pixels.shape == (4 * 6, 4 * 6)  # each pixel drawn 6×6
+    np.testing.assert_allclose(pixels, 1 / (1 + np.exp(-2.5)), atol=1 / 255)
+
+
+def test_interpolation_explorer_shows_the_pixel_blend_and_the_decoded_path():
+    pytest.importorskip("ipywidgets")
+    x_a, x_b = np.zeros((4, 4, 1)), np.ones((4, 4, 1))
+    explorer = plotting.interpolation_explorer(_sum_decoder(3), np.full(3, -1.0), np.full(3, 1.0),
+                                               images=(x_a, x_b), interactive=True)
+    explorer.slider.value = 0.25  # blend 0.25; z_t = -0.5 in every latent: sigmoid(-1.5)
+    pixels = _png_pixels(explorer.image.value)
+    assert pixels.shape == (24, 24 + 2 + 24)  # two images, a 2-pixel gap
+    np.testing.assert_allclose(pixels[:, :24], 0.25, atol=1 / 255)
+    np.testing.assert_allclose(pixels[:, -24:], 1 / (1 + np.exp(1.5)), atol=1 / 255)
+
+
+def test_explorers_draw_a_closed_static_figure_without_widgets():
+    explorer = plotting.latent_explorer(build_dense_decoder(2, hidden_units=(8,)), interactive=False)
+    assert isinstance(explorer, Figure) and len(shown_images(explorer)) == 2 * 7
+    assert explorer.number not in plt.get_fignums()  # closed: a notebook shows it once, as the cell's value
+    path = plotting.interpolation_explorer(build_dense_decoder(2, hidden_units=(8,)), [0, 0], [1, 1],
+                                           images=(IMAGES[0], IMAGES[1]), interactive=False, steps=5)
+    assert len(shown_images(path)) == 2 * 5
+
+
+def test_explorers_are_static_in_quick_mode_and_outside_a_kernel(monkeypatch):
+    monkeypatch.setenv("VAE_KERAS_QUICK", "1")
+    assert not plotting.widgets_available()
+    monkeypatch.setenv("VAE_KERAS_QUICK", "0")
+    assert not plotting.widgets_available()  # pytest runs no Jupyter kernel
+    assert isinstance(plotting.latent_explorer(build_dense_decoder(2, hidden_units=(8,))), Figure)
+
+
+def test_explorers_refuse_codes_of_the_wrong_size():
+    decoder = build_dense_decoder(2, hidden_units=(8,))
+    with pytest.raises(ValueError, match=r"starting code z of shape \(2,\); got \(3,\)"):
+        plotting.latent_explorer(decoder, z=np.zeros(3), interactive=False)
+    with pytest.raises(ValueError, match=r"z_a and z_b of shape \(2,\); got \(2,\) and \(3,\)"):
+        plotting.interpolation_explorer(decoder, np.zeros(2), np.zeros(3), interactive=False)
+
+
+def test_plot_sigma_sweep_draws_error_and_kl_against_sigma():
+    fig = plotting.plot_sigma_sweep([0.05, 0.1, 0.2], [0.12, 0.13, 0.15], [50.0, 30.0, 20.0],
+                                    learned=(0.11, 0.11, 28.0))
+    left, right = fig.axes
+    assert left.get_xscale() == "log" and right.get_xscale() == "log"
+    np.testing.assert_allclose(left.lines[0].get_ydata(), [0.12, 0.13, 0.15])
+    np.testing.assert_allclose(left.lines[1].get_ydata(), [0.05, 0.1, 0.2])  # the line error = σ
+    np.testing.assert_allclose(right.lines[0].get_ydata(), [50, 30, 20])
+    assert [line.get_label() for line in right.lines] == ["σ fixed", "σ learned"]
+    assert len(plotting.plot_sigma_sweep([0.1], [0.1], [3.0]).axes[1].lines) == 1
+    with pytest.raises(ValueError, match="one σ, error and KL per model; got 2, 1, 2"):
+        plotting.plot_sigma_sweep([0.1, 0.2], [0.1], [1.0, 2.0])
+
+
+def test_plot_sigma_trace_draws_both_curves_per_epoch():
+    ax = plotting.plot_sigma_trace([0.5, 0.3, 0.2], [0.25, 0.2, 0.19]).axes[0]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.5, 0.3, 0.2])
+    np.testing.assert_allclose(ax.lines[1].get_xdata(), [1, 2, 3])
+    with pytest.raises(ValueError, match="one σ and one error per epoch"):
+        plotting.plot_sigma_trace([0.5, 0.3], [0.2])
+
+
+# --- Tables of real-valued measurements (notebook 06) ----------------------------------------
+
+TABLE = np.random.default_rng(0).normal(size=(200, 4)) * [1.0, 10.0, 0.1, 3.0]
+NAMES = ["a", "b", "c", "d"]
+
+
+def test_plot_learned_sigma_sorts_one_bar_per_feature():
+    fig = plotting.plot_learned_sigma([0.5, 0.1, 0.9, 0.3], NAMES)
+    (ax,) = fig.axes
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([0.1, 0.3, 0.5, 0.9])
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["b", "d", "a", "c"]
+    with pytest.raises(ValueError, match="one feature name per σ, 4; got 3"):
+        plotting.plot_learned_sigma([0.5, 0.1, 0.9, 0.3], NAMES[:3])
+
+
+def test_plot_marginals_draws_real_and_generated_per_feature():
+    fig = plotting.plot_marginals(TABLE, TABLE[:50] + 1, NAMES, features=[0, 3], ncols=3)
+    drawn = [ax for ax in fig.axes if ax.patches]
+    assert [ax.get_title() for ax in drawn] == ["a", "d"]
+    assert len(drawn[0].patches) == 2 * 25  # two histograms of 25 bins
+    with pytest.raises(ValueError, match="the same d; got"):
+        plotting.plot_marginals(TABLE, TABLE[:, :3], NAMES)
+    with pytest.raises(ValueError, match="Expected 4 feature names; got 2"):
+        plotting.plot_marginals(TABLE, TABLE, NAMES[:2])
+
+
+def test_plot_correlations_shows_both_matrices_and_their_difference():
+    generated = TABLE.copy()
+    generated[:, 1] = TABLE[:, 0] * 10
+    fig = plotting.plot_correlations(TABLE, generated, NAMES)
+    heat_maps = shown_images(fig)
+    assert len(heat_maps) == 3
+    real, gen, difference = (np.asarray(ax.images[0].get_array()) for ax in heat_maps)
+    np.testing.assert_allclose(real, np.corrcoef(TABLE, rowvar=False), atol=1e-12)
+    np.testing.assert_allclose(difference, gen - real, atol=1e-12)
+    assert gen[0, 1] == pytest.approx(1.0)
+    assert "mean |Δ| off the diagonal" in heat_maps[2].get_title()
+    with pytest.raises(ValueError, match="Expected 4 feature names; got 3"):
+        plotting.plot_correlations(TABLE, generated, NAMES[:3])

@@ -141,3 +141,250 @@ def distance_from_prior(z):
     if z.ndim != 2 or len(z) < 2:
         raise ValueError(f"Expected codes of shape (n, latent_dim) with n >= 2; got {z.shape}.")
     return float(np.mean(z.mean(axis=0) ** 2 + np.log(z.std(axis=0)) ** 2))
+
+
+# --- Upsampling as a transposed convolution, and what a model is made of -------------------
+
+def tied_transpose_kernel(kernel, size=2):
+    """The Conv2DTranspose kernel that computes UpSampling2D(size) followed by a Conv2D.
+
+    Nearest-neighbour upsampling by `size`, then a Conv2D with an odd k_h×k_w kernel and
+    "same" padding, is one transposed convolution with strides `size`, "same" padding and a
+    (k_h + size − 1)×(k_w + size − 1) kernel whose weights are tied: entry [a, b] is the sum
+    of the entries [c, d] of the Conv2D kernel flipped in both directions (the convolution
+    runs the other way round) with a − size < c ≤ a and b − size < d ≤ b, i.e. the flipped
+    kernel convolved with a size×size box of ones. Same bias. See Odena, Dumoulin & Olah (2016),
+    "Deconvolution and Checkerboard Artifacts", Distill.
+
+    Args:
+        kernel: a Conv2D kernel, (k_h, k_w, C_in, C_out) or (k_h, k_w) for one channel,
+            with k_h and k_w odd.
+        size: the upsampling factor, an int >= 1.
+
+    Returns:
+        A float array in Conv2DTranspose's layout, (k_h + size − 1, k_w + size − 1, C_out, C_in),
+        or (k_h + size − 1, k_w + size − 1) for a (k_h, k_w) kernel.
+    """
+    kernel = np.asarray(kernel)
+    if kernel.ndim not in (2, 4):
+        raise ValueError(f"Expected a Conv2D kernel of shape (k_h, k_w, C_in, C_out) or (k_h, k_w); "
+                         f"got {kernel.shape}.")
+    k_h, k_w = kernel.shape[:2]
+    if k_h % 2 == 0 or k_w % 2 == 0:
+        raise ValueError(f"Expected an odd kernel size, which 'same' padding centres; got {k_h}×{k_w}.")
+    if not (isinstance(size, (int, np.integer)) and size >= 1):
+        raise ValueError(f"size must be an int >= 1. Received: size={size!r}")
+    flipped = kernel[::-1, ::-1]
+    tied = np.zeros((k_h + size - 1, k_w + size - 1) + kernel.shape[2:], dtype=np.result_type(kernel, "float32"))
+    for a in range(size):
+        for b in range(size):
+            tied[a:a + k_h, b:b + k_w] += flipped
+    return tied if kernel.ndim == 2 else np.swapaxes(tied, -1, -2)
+
+
+_REARRANGING_LAYERS = ("Reshape", "Flatten")
+_ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu",
+                      "PReLU": "prelu", "Softmax": "softmax"}
+
+
+def _activation_name(activation):
+    return getattr(activation, "__name__", type(activation).__name__)
+
+
+def layer_steps(model):
+    """The layers of `model` that compute something, in order, each with the activation it applies.
+
+    An activation layer (Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax) right after a layer
+    whose own activation is linear (with only a Reshape or Flatten between them) is folded into that
+    layer's step, so that `Conv2D(16, 3)` followed by `ReLU()` reads like
+    `Conv2D(16, 3, activation="relu")`, and a Sequential model reads like the same functional one.
+    Input layers are left out; nested models are read layer by layer.
+
+    Args:
+        model: a built Keras model.
+
+    Returns:
+        A list of dicts, one per step: "layer" (the class name), "output" (the output shape without
+        the batch axis), "activation" (a name, "linear" when none), and each of "units", "filters",
+        "kernel_size", "strides", "padding" and "size" that the layer has.
+    """
+    steps = []
+
+    def walk(layers):
+        for layer in layers:
+            if isinstance(layer, keras.layers.InputLayer):
+                continue
+            if isinstance(layer, keras.Model):
+                walk(layer.layers)
+                continue
+            kind = type(layer).__name__
+            if kind in _ACTIVATION_LAYERS:
+                name = _ACTIVATION_LAYERS[kind] or _activation_name(layer.activation)
+                target = len(steps) - 1  # an element-wise activation commutes with a Reshape or Flatten
+                while target > 0 and steps[target]["layer"] in _REARRANGING_LAYERS:
+                    target -= 1
+                if target >= 0 and steps[target]["activation"] == "linear":
+                    steps[target]["activation"] = name
+                    continue
+                steps.append({"layer": kind, "output": tuple(layer.output.shape[1:]), "activation": name})
+                continue
+            step = {"layer": kind, "output": tuple(layer.output.shape[1:]),
+                    "activation": _activation_name(layer.activation) if hasattr(layer, "activation") else "linear"}
+            for attribute in ("units", "filters", "kernel_size", "strides", "padding", "size"):
+                if hasattr(layer, attribute):
+                    value = getattr(layer, attribute)
+                    step[attribute] = tuple(value) if isinstance(value, list) else value
+            steps.append(step)
+
+    walk(model.layers)
+    return steps
+
+
+def calls_into(modules, function, *args, **kwargs):
+    """Runs function(*args, **kwargs) and notes which Python functions of `modules` it called.
+
+    A test can check with it that an answer builds something itself rather than calling the
+    library function that does it, however the answer reaches that function (an alias, an
+    import, another builder that calls it).
+
+    Args:
+        modules: a module or package, or a list of them; a package stands for every module in it.
+        function: the callable to run.
+        *args, **kwargs: passed to `function`.
+
+    Returns:
+        (result, called): what `function` returned, and the sorted names ("module.function") of
+        the functions of `modules` that ran during the call.
+    """
+    import os
+    import sys
+
+    modules = modules if isinstance(modules, (list, tuple)) else [modules]
+    files, folders = set(), []
+    for module in modules:
+        path = os.path.realpath(module.__file__)
+        if os.path.basename(path) == "__init__.py":
+            folders.append(os.path.dirname(path) + os.sep)
+        else:
+            files.add(path)
+    verdicts, called = {}, set()
+
+    def inside(filename):
+        if filename not in verdicts:
+            path = os.path.realpath(filename)
+            verdicts[filename] = path in files or any(path.startswith(folder) for folder in folders)
+        return verdicts[filename]
+
+    def profile(frame, event, arg):
+        if event == "call" and inside(frame.f_code.co_filename):
+            called.add(f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}")
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        result = function(*args, **kwargs)
+    finally:
+        sys.setprofile(previous)
+    return result, sorted(called)
+
+
+def nearest_distance(images, reference, batch_size=256):
+    """Mean distance from each image to the nearest image of `reference`, in pixel units: a float.
+
+    A sample far from every real image scores high; a copy of a reference image scores 0.
+
+    Args:
+        images: (n, ...) images, e.g. samples from a decoder.
+        reference: (m, ...) images of the same shape each, e.g. real digits.
+        batch_size: images compared at a time (memory: batch_size · m distances).
+
+    Returns:
+        The mean over the n images of the Euclidean distance to their nearest reference image.
+    """
+    from scipy.spatial.distance import cdist
+
+    flat = np.asarray(images, dtype="float64").reshape(len(images), -1)
+    reference = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+    if not len(flat) or not len(reference):
+        raise ValueError(f"Expected at least one image and one reference image; got {len(flat)} and {len(reference)}.")
+    if flat.shape[1] != reference.shape[1]:
+        raise ValueError(f"images and reference must have the same shape per image; got {np.shape(images)[1:]} "
+                         f"and {np.shape(reference)[1:]}.")
+    nearest = [cdist(flat[i:i + batch_size], reference).min(axis=1) for i in range(0, len(flat), batch_size)]
+    return float(np.concatenate(nearest).mean())
+
+
+# --- Is each layer more than an affine map? How well does a VAE reconstruct, in pixels? ----
+
+def affine_residuals(model, scale=3.0, seed=0, n=None):
+    """How far each hidden Dense layer of `model`, with whatever follows it, is from an affine map.
+
+    For the k-th Dense layer (all but the last), the map from its input to the next Dense layer's
+    input is fitted, by least squares over n random inputs, with the best affine map A·h + b. The
+    relative residual ‖fit error‖ / ‖output − its mean‖ is ~1e-7 (float rounding) when nothing
+    non-linear sits between the two Dense layers, and far from 0 when an activation does, however
+    it is written: an `activation=` argument, an Activation or LeakyReLU layer, or a `keras.ops` call.
+
+    Args:
+        model: a built Keras model with one input (batch, d) and at least two Dense layers.
+        scale: the inputs are scale · N(0, I) draws.
+        seed: seeds the draws.
+        n: the number of inputs (default: twice the widest Dense input, plus 64, so that the
+            least-squares fit is overdetermined).
+
+    Returns:
+        A list of floats, one per Dense layer but the last, in the order of `model.layers`.
+    """
+    import warnings
+
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(dense) < 2:
+        raise ValueError(f"Expected a model with at least two Dense layers; got {len(dense)}.")
+    if len(model.inputs) != 1 or len(model.inputs[0].shape) != 2:
+        raise ValueError(f"Expected a model with one input of shape (batch, d); got {model.input_shape}.")
+    widths = [layer.input.shape[-1] for layer in dense]
+    n = n or 2 * max(widths) + 64
+    inputs = scale * np.random.default_rng(seed).standard_normal((n, model.inputs[0].shape[-1])).astype("float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        probe = keras.Model(model.inputs[0], [layer.input for layer in dense])
+        values = [np.asarray(keras.ops.convert_to_numpy(v), dtype="float64") for v in probe(inputs, training=False)]
+    residuals = []
+    for before, after in zip(values, values[1:]):
+        design = np.hstack([before, np.ones((n, 1))])
+        coefficients, *_ = np.linalg.lstsq(design, after, rcond=None)
+        spread = np.linalg.norm(after - after.mean(axis=0))
+        residuals.append(float(np.linalg.norm(after - design @ coefficients) / spread) if spread > 0 else 0.0)
+    return residuals
+
+
+def reconstruction_summary(vae, x, pixels, to_pixels=None, use_mean=True):
+    """How close a VAE's reconstructions of x come to the images, in pixel units, and what the codes cost.
+
+    Args:
+        vae: a trained `vae_keras.VAE`.
+        x: the data as the model sees it, (n, *shape), e.g. standardised images.
+        pixels: the same examples in pixel units, (n, *shape).
+        to_pixels: maps decoder outputs to pixel units, e.g. a `Standardizer`'s
+            `inverse_transform`; None when the decoder already speaks in pixels.
+        use_mean: decode z_mean (True) or one sample z ~ q(z|x) per example (False, as in training).
+
+    Returns:
+        A dict: "rms_error", the root mean square of reconstruction − pixels over every value;
+        "kl", the mean KL(q(z|x) ‖ N(0, I)) in nats per example; "outside", the share of
+        reconstructed values outside [0, 1].
+    """
+    from vae_keras import datasets, losses
+
+    pixels = np.asarray(pixels, dtype="float32")
+    if len(x) != len(pixels):
+        raise ValueError(f"x and pixels must hold the same examples; got {len(x)} and {len(pixels)}.")
+    z_mean, z_log_var, z = vae.encode(x)
+    outputs = vae.decode(z_mean if use_mean else z)
+    reconstructed = outputs if to_pixels is None else np.asarray(to_pixels(outputs), dtype="float32")
+    if reconstructed.shape != pixels.shape:
+        raise ValueError(f"The reconstructions in pixels have shape {reconstructed.shape}; pixels has {pixels.shape}.")
+    kl = keras.ops.convert_to_numpy(losses.kl_loss(z_mean, z_log_var))
+    return {"rms_error": float(np.sqrt(np.mean(np.square(reconstructed.astype("float64") - pixels)))),
+            "kl": float(np.mean(kl)),
+            "outside": datasets.clip_for_display(reconstructed)[1]}

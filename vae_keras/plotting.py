@@ -316,3 +316,328 @@ def save(fig, path):
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
     return path
+
+
+# --- Interactive explorers (ipywidgets), with a static figure where widgets cannot show -----
+
+def widgets_available():
+    """Whether an interactive widget can be shown here: ipywidgets is installed, the code runs in a
+    Jupyter kernel (Jupyter, JupyterLab, VS Code, Colab) and quick mode is off.
+
+    Returns:
+        A bool. The explorers below draw a static figure instead when it is False.
+    """
+    from vae_keras import runtime
+
+    if runtime.quick_mode():
+        return False
+    try:
+        import ipywidgets  # noqa: F401
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _decode_one(decoder, z):
+    """decoder(z) for one code z (latent_dim,): the image as a 2-D NumPy array (H, W)."""
+    z = np.asarray(z, dtype="float32")[None]
+    image = np.asarray(keras.ops.convert_to_numpy(decoder(z, training=False)))[0]
+    return image[..., 0] if image.ndim == 3 else image
+
+
+def _png(images, value_range=(0.0, 1.0), zoom=6, gap=2):
+    """Grey images (H, W) side by side, each pixel zoom×zoom, as PNG bytes."""
+    import io
+
+    from matplotlib.image import imsave
+
+    low, high = value_range
+    tiles = []
+    for image in images:
+        tiles.append(np.kron(np.clip((np.asarray(image, "float64") - low) / (high - low), 0, 1), np.ones((zoom, zoom))))
+        tiles.append(np.ones((tiles[-1].shape[0], gap)))
+    buffer = io.BytesIO()
+    imsave(buffer, np.concatenate(tiles[:-1], axis=1), cmap="gray", vmin=0.0, vmax=1.0, format="png")
+    return buffer.getvalue()
+
+
+def _static(fig):
+    """Closes a figure and returns it: a notebook then shows it once, as the cell's value."""
+    plt.close(fig)
+    return fig
+
+
+def latent_explorer(decoder, limit=3.0, step=0.05, z=None, value_range=(0.0, 1.0), interactive=None):
+    """Sliders over a latent code and the image the decoder makes of it.
+
+    Interactive (ipywidgets): one slider per latent, from -limit to limit, and the decoded image,
+    redrawn as a slider moves. Static: for each latent, a row of images decoded as that latent
+    sweeps from -limit to limit while the others stay at `z`. A static figure is closed, so a
+    notebook shows it once when it is the cell's value.
+
+    Args:
+        decoder: a Keras model, z (batch, latent_dim) -> images (batch, H, W, 1) or (batch, H, W).
+        limit: the sliders' range, in prior standard deviations.
+        step: the sliders' step.
+        z: the starting code, (latent_dim,); default all zeros, the prior's mean.
+        value_range: the pixel values shown black and white.
+        interactive: True (a widget), False (a figure), or None: a widget where `widgets_available()`.
+
+    Returns:
+        An `ipywidgets.VBox` (its `sliders` and `image` attributes are the sliders and the
+        `ipywidgets.Image`), or a matplotlib Figure.
+    """
+    latent_dim = decoder.input_shape[-1]
+    z = np.zeros(latent_dim, "float32") if z is None else np.asarray(z, "float32").reshape(-1)
+    if z.shape != (latent_dim,):
+        raise ValueError(f"Expected a starting code z of shape ({latent_dim},); got {z.shape}.")
+    if interactive is None:
+        interactive = widgets_available()
+    if not interactive:
+        sweep = np.linspace(-limit, limit, 7)
+        fig, axes = plt.subplots(latent_dim, len(sweep), figsize=(1.2 * len(sweep), 1.6 * latent_dim), squeeze=False)
+        for i, row in enumerate(axes):
+            for ax, value in zip(row, sweep):
+                code = z.copy()
+                code[i] = value
+                ax.imshow(_decode_one(decoder, code), cmap="gray", vmin=value_range[0], vmax=value_range[1])
+                ax.set_title(f"z[{i}] = {value:+.1f}", fontsize=8)
+                ax.axis("off")
+        fig.suptitle("What the sliders show: one latent at a time, the others at their start")
+        fig.tight_layout()
+        return _static(fig)
+
+    import ipywidgets as widgets
+
+    sliders = [widgets.FloatSlider(value=float(z[i]), min=-limit, max=limit, step=step, description=f"z[{i}]",
+                                   continuous_update=True, readout_format=".2f") for i in range(latent_dim)]
+    image = widgets.Image(format="png")
+
+    def update(change=None):
+        code = np.array([slider.value for slider in sliders], dtype="float32")
+        image.value = _png([_decode_one(decoder, code)], value_range)
+
+    for slider in sliders:
+        slider.observe(update, names="value")
+    update()
+    box = widgets.VBox([widgets.HBox([widgets.VBox(sliders), image])])
+    box.sliders, box.image = sliders, image
+    return box
+
+
+def interpolation_explorer(decoder, z_a, z_b, images=None, value_range=(0.0, 1.0), interactive=None, steps=7):
+    """A slider t from 0 to 1 along the straight path z_t = (1 − t)·z_a + t·z_b, and the image
+    decoded from z_t; with `images`, also the pixel blend (1 − t)·x_a + t·x_b beside it.
+
+    Interactive (ipywidgets): the slider and the images, redrawn as it moves. Static: `steps`
+    values of t, the pixel blend on the top row when `images` are given. A static figure is
+    closed, so a notebook shows it once when it is the cell's value.
+
+    Args:
+        decoder: a Keras model, z (batch, latent_dim) -> images (batch, H, W, 1) or (batch, H, W).
+        z_a, z_b: the two codes, (latent_dim,) each.
+        images: None, or the pair (x_a, x_b) of images (H, W, 1) or (H, W) to blend.
+        value_range: the pixel values shown black and white.
+        interactive: True (a widget), False (a figure), or None: a widget where `widgets_available()`.
+        steps: the number of values of t in the static figure, >= 2.
+
+    Returns:
+        An `ipywidgets.VBox` (its `slider` and `image` attributes are the slider and the
+        `ipywidgets.Image`: blend, then decoded), or a matplotlib Figure.
+    """
+    z_a, z_b = np.asarray(z_a, "float32").reshape(-1), np.asarray(z_b, "float32").reshape(-1)
+    latent_dim = decoder.input_shape[-1]
+    if z_a.shape != (latent_dim,) or z_b.shape != (latent_dim,):
+        raise ValueError(f"Expected codes z_a and z_b of shape ({latent_dim},); got {z_a.shape} and {z_b.shape}.")
+    if images is not None:
+        x_a, x_b = (np.asarray(x, "float32").reshape(np.shape(x)[:2]) for x in images)
+
+    def frames(t):
+        decoded = _decode_one(decoder, (1.0 - t) * z_a + t * z_b)
+        return [decoded] if images is None else [(1.0 - t) * x_a + t * x_b, decoded]
+
+    if interactive is None:
+        interactive = widgets_available()
+    if not interactive:
+        ts = np.linspace(0.0, 1.0, steps)
+        rows = 1 if images is None else 2
+        fig, axes = plt.subplots(rows, steps, figsize=(1.2 * steps, 1.4 * rows), squeeze=False)
+        for j, t in enumerate(ts):
+            for i, frame in enumerate(frames(t)):
+                axes[i, j].imshow(frame, cmap="gray", vmin=value_range[0], vmax=value_range[1])
+                axes[i, j].axis("off")
+            axes[0, j].set_title(f"t = {t:.2f}", fontsize=8)
+        fig.suptitle("Pixel blend (top) and decoded z_t (bottom)" if images is not None else "Decoded z_t")
+        fig.tight_layout()
+        return _static(fig)
+
+    import ipywidgets as widgets
+
+    slider = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t", readout_format=".2f")
+    image = widgets.Image(format="png")
+    caption = "pixel blend | decoded z_t" if images is not None else "decoded z_t"
+
+    def update(change=None):
+        image.value = _png(frames(slider.value), value_range)
+
+    slider.observe(update, names="value")
+    update()
+    box = widgets.VBox([slider, widgets.Label(caption), image])
+    box.slider, box.image = slider, image
+    return box
+
+
+# --- Tables of real-valued measurements (notebook 06) ----------------------------------------
+
+def plot_learned_sigma(sigma, feature_names, title="The decoder's learned noise σ, per feature"):
+    """A horizontal bar per feature of a Gaussian decoder's σ in standardised units, sorted.
+
+    Args:
+        sigma: σ per feature, (d,), in standardised units (1 = the feature's whole spread).
+        feature_names: the d feature names.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib Figure with one panel; a dashed line marks σ = 1.
+    """
+    sigma = np.ravel(np.asarray(sigma, dtype="float64"))
+    if len(feature_names) != sigma.size:
+        raise ValueError(f"Expected one feature name per σ, {sigma.size}; got {len(feature_names)}.")
+    order = np.argsort(sigma)
+    fig, ax = plt.subplots(figsize=(7, 0.3 * sigma.size + 1.2))
+    ax.barh([str(feature_names[i]) for i in order], sigma[order], color="tab:blue")
+    ax.axvline(1.0, color="gray", linestyle="--", label="σ = 1: the feature's whole spread")
+    ax.set_xlabel("σ (standardised units)")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_marginals(real, generated, feature_names, features=None, bins=25, ncols=3, labels=("real", "generated")):
+    """Histograms of a few features, real rows against generated rows, each normalised to a density.
+
+    Args:
+        real: rows (n, d).
+        generated: rows (m, d) of the same features, in the same units.
+        feature_names: the d feature names.
+        features: the indices of the features to draw (default: all).
+        bins: bins per histogram, shared by both sets.
+        ncols: panels per row.
+        labels: the legend's names for real and generated.
+
+    Returns:
+        A matplotlib Figure, one panel per feature drawn.
+    """
+    real, generated = np.asarray(real, dtype="float64"), np.asarray(generated, dtype="float64")
+    if real.ndim != 2 or generated.ndim != 2 or real.shape[1] != generated.shape[1]:
+        raise ValueError(f"Expected real and generated rows (n, d) with the same d; got {real.shape} "
+                         f"and {generated.shape}.")
+    if len(feature_names) != real.shape[1]:
+        raise ValueError(f"Expected {real.shape[1]} feature names; got {len(feature_names)}.")
+    features = list(range(real.shape[1])) if features is None else list(features)
+    nrows = int(np.ceil(len(features) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 2.8 * nrows), squeeze=False)
+    for ax in axes.flat[len(features):]:
+        ax.axis("off")
+    for ax, j in zip(axes.flat, features):
+        edges = np.histogram_bin_edges(np.concatenate([real[:, j], generated[:, j]]), bins=bins)
+        ax.hist(real[:, j], bins=edges, density=True, alpha=0.6, label=labels[0])
+        ax.hist(generated[:, j], bins=edges, density=True, alpha=0.6, label=labels[1])
+        ax.set_title(str(feature_names[j]), fontsize=10)
+        ax.set_yticks([])
+    axes.flat[0].legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_correlations(real, generated, feature_names, titles=("real rows", "generated rows")):
+    """Two correlation matrices side by side and their difference.
+
+    Args:
+        real: rows (n, d).
+        generated: rows (m, d) of the same features.
+        feature_names: the d feature names, written along the axes.
+        titles: the two matrices' titles.
+
+    Returns:
+        A matplotlib Figure with three heat maps: corr(real), corr(generated), both on [-1, 1],
+        and corr(generated) − corr(real), titled with the mean absolute difference off the diagonal.
+    """
+    from vae_keras.tabular import correlation_gap, correlation_matrix
+
+    real_corr, generated_corr = correlation_matrix(real), correlation_matrix(generated)
+    if real_corr.shape != generated_corr.shape:
+        raise ValueError(f"Expected real and generated rows with the same features; got {real_corr.shape[0]} "
+                         f"and {generated_corr.shape[0]}.")
+    if len(feature_names) != real_corr.shape[0]:
+        raise ValueError(f"Expected {real_corr.shape[0]} feature names; got {len(feature_names)}.")
+    gap = correlation_gap(real, generated)
+    panels = [(titles[0], real_corr), (titles[1], generated_corr),
+              (f"difference (mean |Δ| off the diagonal {gap:.2f})", generated_corr - real_corr)]
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5.4))
+    for ax, (title, matrix) in zip(axes, panels):
+        shown = ax.imshow(matrix, cmap="RdBu_r", vmin=-1, vmax=1)
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks(range(len(feature_names)))
+        ax.set_xticklabels([str(name) for name in feature_names], rotation=90, fontsize=7)
+        ax.set_yticks(range(len(feature_names)))
+        ax.set_yticklabels([str(name) for name in feature_names] if ax is axes[0] else [], fontsize=7)
+    fig.colorbar(shown, ax=list(axes), shrink=0.8, label="correlation")
+    return fig
+
+
+def plot_sigma_sweep(sigmas, rms_errors, kls, learned=None):
+    """What the Gaussian decoder's fixed σ does, two panels against σ (log scale): left, the RMS
+    reconstruction error in pixel units, with the line error = σ; right, the KL per image in nats.
+
+    Args:
+        sigmas, rms_errors, kls: one value per model, sequences of equal length.
+        learned: None, or (σ, rms_error, kl) of a model that learned its σ, drawn as a star.
+
+    Returns:
+        The Figure.
+    """
+    sigmas, rms_errors, kls = (np.asarray(v, dtype="float64") for v in (sigmas, rms_errors, kls))
+    if not (sigmas.shape == rms_errors.shape == kls.shape and sigmas.ndim == 1 and len(sigmas)):
+        raise ValueError(f"Expected one σ, error and KL per model; got {len(sigmas)}, {len(rms_errors)}, {len(kls)}.")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+    for ax, values, label in ((axes[0], rms_errors, "RMS reconstruction error (pixels)"),
+                              (axes[1], kls, "KL (nats per image)")):
+        ax.plot(sigmas, values, marker="o", label="σ fixed")
+        ax.set_xscale("log")
+        ax.set_xticks(sigmas, [f"{s:g}" for s in sigmas])
+        ax.minorticks_off()
+        ax.set_xlabel("decoder σ (pixels)")
+        ax.set_ylabel(label)
+    axes[0].plot(sigmas, sigmas, color="gray", linestyle=":", label="error = σ")
+    if learned is not None:
+        sigma, rms_error, kl = learned
+        axes[0].plot([sigma], [rms_error], marker="*", markersize=14, linestyle="none", color="C3", label="σ learned")
+        axes[1].plot([sigma], [kl], marker="*", markersize=14, linestyle="none", color="C3", label="σ learned")
+    axes[0].set_ylim(0, max(rms_errors.max(), 0.05) * 1.3)
+    for ax in axes:
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_sigma_trace(sigmas, rms_errors):
+    """A learned σ epoch by epoch, sigmas (epochs,), beside the RMS reconstruction error it
+    would have to equal at the likelihood's stationary point, rms_errors (epochs,)."""
+    sigmas, rms_errors = np.asarray(sigmas, dtype="float64"), np.asarray(rms_errors, dtype="float64")
+    if sigmas.shape != rms_errors.shape or sigmas.ndim != 1 or not len(sigmas):
+        raise ValueError(f"Expected one σ and one error per epoch; got shapes {sigmas.shape} and {rms_errors.shape}.")
+    epochs = np.arange(1, len(sigmas) + 1)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(epochs, sigmas, marker="o", label="learned σ")
+    ax.plot(epochs, rms_errors, marker="s", label="RMS reconstruction error, z ~ q(z|x)")
+    ax.set_xticks(epochs)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("pixels")
+    ax.set_ylim(0, None)
+    ax.legend()
+    fig.tight_layout()
+    return fig
