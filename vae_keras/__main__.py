@@ -12,6 +12,7 @@ run whose loss or test ELBO is not finite prints ``error: ...``, saves nothing a
 """
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -109,6 +110,9 @@ def _add_train_arguments(p):
     p.add_argument("--seed", type=int, default=0, help="seeds weights, sampling and data order")
     p.add_argument("--output", default="runs/vae", help="folder for the saved model and PNG figures")
     p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras progress bar style")
+    p.add_argument("--all-devices", action="store_true",
+                   help="train on every visible device (GPUs, a TPU's cores), each batch split across them "
+                        "(jax and tensorflow backends; --batch-size is the batch of all devices together)")
 
 
 def error(message, status=2):
@@ -142,7 +146,7 @@ def train(args):
 
     import keras
 
-    from vae_keras import datasets, evaluation, plotting
+    from vae_keras import datasets, devices, evaluation, plotting
     from vae_keras.vae import StopOnNonFiniteLoss
 
     print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend.")
@@ -150,12 +154,19 @@ def train(args):
         data = datasets.load(args.dataset, path=args.data_path, max_train=args.max_train,
                              max_test=args.max_test, seed=args.seed)
         print(data)
-        vae, x_train, x_test, to_pixels = _build_model_and_data(args, data)
     except ValueError as problem:
         return error(problem)
-    start, guard = time.time(), StopOnNonFiniteLoss()
-    history = vae.fit(x_train, epochs=args.epochs, batch_size=args.batch_size,
-                      validation_data=(x_test,), verbose=args.verbose, callbacks=[guard])
+    with devices.data_parallel() if args.all_devices else contextlib.nullcontext(1) as replicas:
+        if args.all_devices and replicas == 1:
+            print("--all-devices: only one device is visible, so training runs on it as usual.")
+        try:
+            vae, x_train, x_test, to_pixels = _build_model_and_data(args, data)
+            x_train, x_test = _split_evenly(x_train, x_test, args.batch_size, replicas)
+        except ValueError as problem:
+            return error(problem)
+        start, guard = time.time(), StopOnNonFiniteLoss()
+        history = vae.fit(x_train, epochs=args.epochs, batch_size=args.batch_size,
+                          validation_data=(x_test,), verbose=args.verbose, callbacks=[guard])
     if guard.stopped_at is not None:
         return error(f"{guard.message()} Nothing was saved.", status=1)
     print(f"Trained {len(history.history['loss'])} epochs in {time.time() - start:.0f} s.")
@@ -176,12 +187,33 @@ def train(args):
     return 0
 
 
+def _split_evenly(x_train, x_test, batch_size, replicas):
+    """The data, cut so that every batch splits evenly across `replicas` devices where the backend needs it."""
+    import keras
+
+    if replicas == 1:
+        return x_train, x_test
+    print(f"Training on {replicas} devices: each batch of {batch_size} examples is split across them.")
+    if keras.backend.backend() != "jax":
+        return x_train, x_test
+    if batch_size % replicas:
+        raise ValueError(f"--batch-size {batch_size} does not split evenly across {replicas} devices: "
+                         f"use a multiple of {replicas}.")
+    keep_train, keep_test = len(x_train) // replicas * replicas, len(x_test) // replicas * replicas
+    if (keep_train, keep_test) != (len(x_train), len(x_test)):
+        print(f"JAX splits every batch in equal shares: using {keep_train} training and {keep_test} test "
+              f"examples (multiples of {replicas}).")
+    return x_train[:keep_train], x_test[:keep_test]
+
+
 def check_train_arguments(args):
     """Raises ValueError, naming the flag, for train arguments that cannot work; runs before any data loads.
 
     Args:
         args: the parsed arguments of the train command.
     """
+    import keras
+
     from vae_keras import heads, losses
     from vae_keras.validation import (
         check_non_negative_int,
@@ -206,6 +238,10 @@ def check_train_arguments(args):
                              f"Received: --dataset digits --data-path {args.data_path}")
         if not os.path.isfile(args.data_path):
             raise ValueError(f"--data-path {args.data_path!r}: no such file; expected a keras.datasets-format .npz.")
+    backend = keras.backend.backend()
+    if args.all_devices and backend not in ("jax", "tensorflow"):
+        raise ValueError(f"--all-devices needs the jax or tensorflow backend. Received: backend {backend!r}. "
+                         "Set KERAS_BACKEND=jax (for a TPU, too) or tensorflow.")
     if args.reference:
         return
     likelihood = heads.check_pairing(args.head, args.likelihood or heads.get_head(args.head).likelihood)
@@ -284,7 +320,7 @@ def _write_figures(vae, data, x_test, to_pixels, history, folder, plotting):
         "history.png": plotting.plot_history(history),
     }
     if vae.latent_dim == 2:
-        figures["latent_scatter.png"] = plotting.plot_latent_scatter(vae.encode(x_test)[0], data.y_test)
+        figures["latent_scatter.png"] = plotting.plot_latent_scatter(vae.encode(x_test)[0], data.y_test[:len(x_test)])
         if vae.reconstruction != "gaussian":  # outputs in [0, 1]: pixels already
             figures["manifold.png"] = plotting.plot_latent_manifold(vae.decoder)
     return [plotting.save(fig, os.path.join(folder, name)) for name, fig in figures.items()]

@@ -5,6 +5,8 @@ import random
 import keras
 from keras import ops
 
+from vae_keras.devices import noise_of_this_replica
+
 
 @keras.saving.register_keras_serializable(package="vae_keras")
 class Sampling(keras.layers.Layer):
@@ -29,7 +31,8 @@ class Sampling(keras.layers.Layer):
 
     def call(self, inputs):
         z_mean, z_log_var = inputs
-        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        epsilon = noise_of_this_replica(lambda shape: keras.random.normal(shape, seed=self.seed_generator),
+                                        ops.shape(z_mean))
         return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 
     def compute_output_shape(self, input_shape):

@@ -19,6 +19,7 @@ import numpy as np
 from keras import ops
 
 from vae_keras import jax_scan, losses
+from vae_keras.devices import noise_of_this_replica, replicas
 from vae_keras.heads import HEADS
 from vae_keras.validation import (
     check_bool,
@@ -152,7 +153,8 @@ class VAE(keras.Model):
         """
         x = ops.cast(x, self.compute_dtype)
         if self.binarize and training:
-            noise = keras.random.uniform(ops.shape(x), seed=self.seed_generator)
+            noise = noise_of_this_replica(lambda shape: keras.random.uniform(shape, seed=self.seed_generator),
+                                          ops.shape(x))
             x = ops.cast(noise < x, x.dtype)
         z_mean, z_log_var, z = self.encoder(x, training=training)
         x_hat = self.decoder(z, training=training)
@@ -184,7 +186,8 @@ class VAE(keras.Model):
         x = keras.utils.unpack_x_y_sample_weight(data)[0]  # no targets: x is its own
         with tf.GradientTape() as tape:
             step_losses = self.compute_vae_losses(x, training=True)
-        gradients = tape.gradient(step_losses["loss"], self.trainable_weights)
+            loss = step_losses["loss"] / replicas()  # on several devices, their gradients are summed
+        gradients = tape.gradient(loss, self.trainable_weights)
         self.optimizer.apply(gradients, self.trainable_weights)
         return self._update_trackers(step_losses)
 
@@ -295,6 +298,7 @@ class VAE(keras.Model):
         elif validation_data is not None:
             checked = self._check_inputs(validation_data, "validation_data")
             validation_data = (checked,) if _is_array_like(validation_data) else checked  # a dataset stays one
+        self._check_batches_split_evenly(x, batch_size, validation_data)
         guard = None
         if not isinstance(callbacks, keras.callbacks.CallbackList):
             callbacks = list(callbacks or [])
@@ -347,6 +351,26 @@ class VAE(keras.Model):
             return tuple(self.encoder.input_shape[1:])
         except (AttributeError, ValueError):
             return None  # a subclassed encoder: its input shape is not known in advance
+
+    @staticmethod
+    def _check_batches_split_evenly(x, batch_size, validation_data):
+        """On JAX, data parallelism splits every batch in equal shares: refuse data that would not split."""
+        devices = replicas()
+        if devices == 1 or keras.backend.backend() != "jax":
+            return
+        batch_size = batch_size or 32
+        sizes = {"batch_size": batch_size}
+        if _is_array_like(x):
+            sizes["len(x)"] = len(x)
+        if isinstance(validation_data, tuple) and _is_array_like(validation_data[0]):
+            sizes["len(validation_data)"] = len(validation_data[0])
+        uneven = {name: size for name, size in sizes.items() if size % devices}
+        if uneven:
+            raise ValueError(
+                f"Training on {devices} devices splits every batch in {devices} equal shares, so the batch size and "
+                f"the number of examples must be multiples of {devices}. Received: "
+                + ", ".join(f"{name}={size}" for name, size in uneven.items())
+                + f". Drop the last examples (x[:len(x) // {devices} * {devices}]) or choose another batch size.")
 
     @staticmethod
     def _check_no_targets(y, name="y"):
