@@ -79,6 +79,12 @@ def test_plot_history_accepts_a_dict_without_validation():
     fig = plotting.plot_history({"loss": [3.0, 2.0], "kl_loss": [1.0, 0.5]})
     assert [ax.get_title() for ax in fig.axes] == ["loss", "kl_loss"]
     assert all(len(ax.lines) == 1 for ax in fig.axes)
+    assert {ax.get_ylabel() for ax in fig.axes} == {"nats per image"}
+
+
+def test_plot_history_labels_the_unit_it_is_given():
+    fig = plotting.plot_history({"loss": [3.0, 2.0]}, unit="nats per row")
+    assert fig.axes[0].get_ylabel() == "nats per row"
 
 
 def test_save_writes_a_png_and_closes_the_figure(tmp_path):

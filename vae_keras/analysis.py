@@ -10,10 +10,17 @@ from scipy.spatial.distance import pdist
 
 
 def format_table(rows, formats=None):
-    """Rows (a list of dicts with the same keys, the columns) as a fixed-width text table.
+    """Rows of numbers and text as a fixed-width text table.
 
-    formats: {column: format spec}, e.g. {"val loss": ".1f"}. By default ints get thousands
-    separators and floats two decimals. Numbers are right-aligned, text left-aligned.
+    By default ints get thousands separators and floats two decimals. Numbers are right-aligned,
+    text left-aligned.
+
+    Args:
+        rows: a list of dicts with the same keys, the columns.
+        formats: {column: format spec}, e.g. {"val loss": ".1f"}.
+
+    Returns:
+        The table, as text.
     """
     rows = list(rows)
     if not rows:
@@ -51,7 +58,14 @@ def format_table(rows, formats=None):
 
 
 def layer_table(model):
-    """Each layer of `model` after its input: type, output shape and parameter count, as text."""
+    """Each layer of `model` after its input: type, output shape and parameter count, as text.
+
+    Args:
+        model: a built Keras model.
+
+    Returns:
+        A text table (see `format_table`), one row per layer.
+    """
     rows = [{"layer": type(layer).__name__, "output shape": str(tuple(layer.output.shape)),
              "parameters": layer.count_params()}
             for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
@@ -59,10 +73,16 @@ def layer_table(model):
 
 
 def conv_multiply_adds(layer):
-    """Multiply-adds per image of a built Conv2D or Conv2DTranspose layer: an int.
+    """Multiply-adds per image of a built Conv2D or Conv2DTranspose layer.
 
     A Conv2D applies its kernel once per *output* position, a Conv2DTranspose once per
     *input* position: positions · k_h · k_w · C_in · C_out.
+
+    Args:
+        layer: a built Conv2D or Conv2DTranspose layer.
+
+    Returns:
+        An int.
     """
     if isinstance(layer, keras.layers.Conv2DTranspose):
         height, width = layer.input.shape[1:3]
@@ -75,8 +95,15 @@ def conv_multiply_adds(layer):
 
 
 def upsampling_costs(decoder):
-    """One row per layer of `decoder` that upsamples: every Conv2DTranspose, and every Conv2D
-    right after an UpSampling2D. Each row: {"layer", "input", "output", "parameters", "multiply-adds"}.
+    """One row per layer of `decoder` that upsamples, with its shapes and costs.
+
+    The layers that upsample are every Conv2DTranspose, and every Conv2D right after an UpSampling2D.
+
+    Args:
+        decoder: a built Keras model.
+
+    Returns:
+        A list of dicts, one per such layer: {"layer", "input", "output", "parameters", "multiply-adds"}.
     """
     rows, previous = [], None
     for layer in decoder.layers:
@@ -101,17 +128,30 @@ def _gray_images(images, name="images"):
 
 
 def power_spectrum(images):
-    """|DFT(x − mean(x))|² of each image: (n, H, W, 1) or (n, H, W) -> (n, H, W), zero frequency at [0, 0]."""
+    """|DFT(x − mean(x))|² of each image, zero frequency at [0, 0].
+
+    Args:
+        images: (n, H, W, 1) or (n, H, W).
+
+    Returns:
+        An array (n, H, W).
+    """
     images = _gray_images(images)
     centred = images - images.mean(axis=(1, 2), keepdims=True)
     return np.abs(np.fft.fft2(centred)) ** 2
 
 
 def nyquist_share(images):
-    """Mean share of each image's spectral energy on the Nyquist row and column: a float in [0, 1].
+    """Mean share of each image's spectral energy on the Nyquist row and column.
 
-    images: (n, H, W, 1) or (n, H, W) with H and W even; the Nyquist frequency is index H/2
-    (W/2) of the DFT. A period-2 checkerboard has share 1; a constant image counts as 0.
+    The Nyquist frequency is index H/2 (W/2) of the DFT. A period-2 checkerboard has share 1;
+    a constant image counts as 0.
+
+    Args:
+        images: (n, H, W, 1) or (n, H, W) with H and W even.
+
+    Returns:
+        A float in [0, 1].
     """
     power = power_spectrum(images)
     height, width = power.shape[1:]
@@ -125,7 +165,14 @@ def nyquist_share(images):
 
 
 def diversity(images):
-    """Mean pairwise Euclidean distance between n >= 2 images (n, ...), in pixel units: a float."""
+    """Mean pairwise Euclidean distance between images, in pixel units.
+
+    Args:
+        images: n >= 2 images (n, ...).
+
+    Returns:
+        A float.
+    """
     flat = np.asarray(images, dtype="float64").reshape(len(images), -1)
     if len(flat) < 2:
         raise ValueError(f"Diversity compares pairs of images; got {len(flat)} image(s).")
@@ -133,9 +180,15 @@ def diversity(images):
 
 
 def distance_from_prior(z):
-    """How far codes z (n, d) are from N(0, I), latent by latent: mean_j (mean_j² + (log std_j)²).
+    """How far codes z are from N(0, I), latent by latent: mean_j (mean_j² + (log std_j)²).
 
     0 when every latent has mean 0 and standard deviation 1 over the n codes.
+
+    Args:
+        z: codes (n, d), n >= 2.
+
+    Returns:
+        A float.
     """
     z = np.asarray(z, dtype="float64")
     if z.ndim != 2 or len(z) < 2:

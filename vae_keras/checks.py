@@ -20,14 +20,32 @@ def _shape_text(shape):
 
 
 def check_shape(actual, expected, name="output"):
-    """actual and expected are shapes; None in expected matches any size."""
+    """Checks that a shape matches the expected one.
+
+    Args:
+        actual: the shape, a sequence of sizes.
+        expected: the expected shape; None in it matches any size.
+        name: what has the shape, for the message.
+
+    Raises:
+        AssertionError: when the shapes differ, e.g. "output has shape (None, 3); expected (None, 2)".
+    """
     actual = tuple(actual)
     matches = len(actual) == len(expected) and all(e is None or a == e for a, e in zip(actual, expected))
     assert matches, f"{name} has shape {_shape_text(actual)}; expected {_shape_text(expected)}"
 
 
 def check_range(x, low, high, name="values"):
-    """Every value of x lies in [low, high] and is finite."""
+    """Checks that every value of x lies in [low, high] and is finite.
+
+    Args:
+        x: an array or tensor.
+        low, high: the range's bounds.
+        name: what the values are, for the message.
+
+    Raises:
+        AssertionError: when a value is not finite or lies outside [low, high].
+    """
     x = _numpy(x)
     check_finite(x, name)
     assert x.min() >= low - 1e-6 and x.max() <= high + 1e-6, (
@@ -35,12 +53,31 @@ def check_range(x, low, high, name="values"):
 
 
 def check_finite(x, name="values"):
+    """Checks that every value of x is finite.
+
+    Args:
+        x: an array or tensor.
+        name: what the values are, for the message.
+
+    Raises:
+        AssertionError: when a value is NaN or infinite.
+    """
     x = _numpy(x)
     assert np.all(np.isfinite(x)), f"{name} contain NaN or infinite values; expected finite numbers"
 
 
 def check_close(actual, expected, name="result", rtol=1e-4, atol=1e-4):
-    """actual has expected's shape and matches it to within rtol/atol."""
+    """Checks that actual has expected's shape and matches it to within rtol/atol.
+
+    Args:
+        actual: the result, an array or tensor.
+        expected: the expected values.
+        name: what the result is, for the message.
+        rtol, atol: the relative and absolute tolerances, as in `np.allclose`.
+
+    Raises:
+        AssertionError: when the shapes differ or a value is off, giving the largest difference.
+    """
     actual, expected = _numpy(actual), _numpy(expected)
     check_shape(actual.shape, expected.shape, name)
     worst = float(np.max(np.abs(actual - expected))) if actual.size else 0.0
@@ -49,7 +86,15 @@ def check_close(actual, expected, name="result", rtol=1e-4, atol=1e-4):
 
 
 def check_differ(images, name="samples"):
-    """No two of the images are identical (a generator that ignores its input fails)."""
+    """Checks that no two of the images are identical (a generator that ignores its input fails).
+
+    Args:
+        images: n >= 2 images (n, ...).
+        name: what the images are, for the message.
+
+    Raises:
+        AssertionError: when there are fewer than two images or two of them are identical.
+    """
     flat = _numpy(images).reshape(len(images), -1)
     assert len(flat) >= 2, f"expected at least two {name}; got {len(flat)}"
     distinct = len(np.unique(np.round(flat, 5), axis=0))
@@ -57,7 +102,17 @@ def check_differ(images, name="samples"):
 
 
 def check_model_io(model, input_shape, output_shape, name="model"):
-    """model takes input_shape and gives output_shape (batch dimension as None)."""
+    """Checks that model takes input_shape and gives output_shape (batch dimension as None).
+
+    Args:
+        model: a built Keras model.
+        input_shape: one example's input shape, without the batch dimension.
+        output_shape: one example's output shape, without the batch dimension.
+        name: the model's name, for the message.
+
+    Raises:
+        AssertionError: when a shape differs or the model has more than one output.
+    """
     check_shape(model.input_shape, (None, *input_shape), f"{name} input")
     outputs = model.output_shape
     if isinstance(outputs, list):
@@ -67,7 +122,17 @@ def check_model_io(model, input_shape, output_shape, name="model"):
 
 
 def check_decoder(decoder, latent_dim, image_shape=(28, 28, 1), value_range=None):
-    """A decoder maps (None, latent_dim) to (None, *image_shape), values within value_range."""
+    """Checks that a decoder maps (None, latent_dim) to (None, *image_shape), values within value_range.
+
+    Args:
+        decoder: a built Keras model.
+        latent_dim: the number of latents.
+        image_shape: one image's shape, without the batch dimension.
+        value_range: (low, high), or None to skip the range check.
+
+    Raises:
+        AssertionError: when a shape differs, or decoded values are not finite or leave value_range.
+    """
     check_model_io(decoder, (latent_dim,), image_shape, "decoder")
     z = np.random.default_rng(0).standard_normal((8, latent_dim)).astype("float32") * 3
     images = _numpy(decoder(z, training=False))  # a direct call: no tf.function to trace
@@ -77,7 +142,16 @@ def check_decoder(decoder, latent_dim, image_shape=(28, 28, 1), value_range=None
 
 
 def check_encoder(encoder, latent_dim, image_shape=(28, 28, 1)):
-    """An encoder maps images to [z_mean, z_log_var, z], each (None, latent_dim)."""
+    """Checks that an encoder maps images to [z_mean, z_log_var, z], each (None, latent_dim).
+
+    Args:
+        encoder: a built Keras model.
+        latent_dim: the number of latents.
+        image_shape: one image's shape, without the batch dimension.
+
+    Raises:
+        AssertionError: when the input shape differs, or the outputs are not three of that shape.
+    """
     check_shape(encoder.input_shape, (None, *image_shape), "encoder input")
     outputs = encoder.output_shape
     assert isinstance(outputs, list) and len(outputs) == 3, (
@@ -87,9 +161,17 @@ def check_encoder(encoder, latent_dim, image_shape=(28, 28, 1)):
 
 
 def check_widens(model, name="decoder"):
-    """The model's Dense layers, read from its input on, never get narrower (a decoder widens).
+    """Checks that the model's Dense layers, read from its input on, never get narrower (a decoder widens).
 
-    Returns the widths, e.g. [2, 256, 512, 784].
+    Args:
+        model: a built Keras model.
+        name: the model's name, for the message.
+
+    Returns:
+        The widths, the input's then each Dense layer's, e.g. [2, 256, 512, 784].
+
+    Raises:
+        AssertionError: when the model has no Dense layers or one is narrower than the one before.
     """
     import keras
 

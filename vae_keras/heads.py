@@ -38,7 +38,14 @@ class Head:
     pixel_std: float | None
 
     def fits(self, likelihood):
-        """Whether this head's outputs are valid parameters of `likelihood` (a name or alias)."""
+        """Whether this head's outputs are valid parameters of `likelihood`.
+
+        Args:
+            likelihood: a likelihood name or alias.
+
+        Returns:
+            A bool.
+        """
         low, high = losses.get_likelihood(likelihood).parameter_range
         return low <= self.output_range[0] and self.output_range[1] <= high
 
@@ -69,7 +76,14 @@ HEADS = {
 
 
 def get_head(name):
-    """The `Head` record of `name`, one of HEADS."""
+    """The `Head` record of a head name.
+
+    Args:
+        name: one of HEADS ("sigmoid", "tanh", "linear").
+
+    Returns:
+        A `Head`.
+    """
     if name not in HEADS:
         raise ValueError(f"head must be one of {tuple(HEADS)}. Received: head={name!r}")
     return HEADS[name]

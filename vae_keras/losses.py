@@ -108,7 +108,17 @@ def reconstruction_loss(x, x_hat, kind="bernoulli", log_sigma=None):
 
 
 def log_likelihood(x, x_hat, kind="bernoulli", log_sigma=None):
-    """log p(x|z) in nats: the negative of `reconstruction_loss`, shape (batch,)."""
+    """log p(x|z) in nats: the negative of `reconstruction_loss`.
+
+    Args:
+        x: the data, (batch, ...).
+        x_hat: the decoder's output for it, same shape.
+        kind: a likelihood name or alias (see `LIKELIHOODS`).
+        log_sigma: the Gaussian's log σ, as for `reconstruction_loss`. Only for "gaussian".
+
+    Returns:
+        (batch,) tensor.
+    """
     return -reconstruction_loss(x, x_hat, kind, log_sigma)
 
 

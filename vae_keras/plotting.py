@@ -7,9 +7,18 @@ from scipy.stats import norm
 
 
 def image_grid(images, ncols=10, title=None, value_range=(0.0, 1.0), scale=1.0, row_labels=None):
-    """A grid of images (n, H, W, 1) or (n, H, W), ncols to a row.
+    """A grid of images, ncols to a row.
 
-    row_labels: one text per row, written to the left of the row's first image.
+    Args:
+        images: (n, H, W, 1) or (n, H, W).
+        ncols: images per row.
+        title: the figure's title, or None.
+        value_range: the pixel values shown black and white.
+        scale: each image's size, in inches.
+        row_labels: one text per row, written to the left of the row's first image.
+
+    Returns:
+        A matplotlib Figure.
     """
     images = np.asarray(images)
     if images.ndim == 4:
@@ -30,13 +39,32 @@ def image_grid(images, ncols=10, title=None, value_range=(0.0, 1.0), scale=1.0, 
 
 
 def plot_reconstructions(originals, reconstructions, n=10, title="Originals (top) and reconstructions (bottom)"):
-    """Originals on the top row, their reconstructions beneath: (n, H, W, 1) each."""
+    """Originals on the top row, their reconstructions beneath.
+
+    Args:
+        originals: images (n, H, W, 1).
+        reconstructions: their reconstructions, (n, H, W, 1).
+        n: how many pairs to show, the first n.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib Figure.
+    """
     pairs = np.concatenate([np.asarray(originals)[:n], np.asarray(reconstructions)[:n]])
     return image_grid(pairs, ncols=n, title=title)
 
 
 def plot_samples(images, ncols=10, title="Samples decoded from z ~ N(0, I)"):
-    """New images generated from the prior."""
+    """New images generated from the prior.
+
+    Args:
+        images: the decoded samples, (n, H, W, 1) or (n, H, W).
+        ncols: images per row.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib Figure.
+    """
     return image_grid(images, ncols=ncols, title=title)
 
 
@@ -44,6 +72,15 @@ def plot_latent_manifold(decoder, n=15, quantile=0.95, title="The decoder's 2-D 
     """Decodes an n×n grid of z spaced by the prior's quantiles; needs latent_dim = 2.
 
     Spacing by quantiles of N(0, 1) (not evenly in z) gives each tile equal prior mass.
+
+    Args:
+        decoder: a Keras model, z (batch, 2) -> images (batch, H, W, 1).
+        n: codes per side.
+        quantile: the prior mass the grid spans along each axis, e.g. 0.95.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib Figure.
     """
     latent_dim = decoder.input_shape[-1]
     if latent_dim != 2:
@@ -63,10 +100,17 @@ def plot_latent_manifold(decoder, n=15, quantile=0.95, title="The decoder's 2-D 
 
 
 def plot_latent_scatter(z, labels, title="Test images in latent space (z_mean), coloured by digit", circle=None):
-    """The first two latent coordinates of encoded images z (n, d >= 2), coloured by label (n,).
+    """The first two latent coordinates of encoded images, coloured by label.
 
-    circle: the radius of a dashed circle around 0 to draw, e.g. 2.45, which holds 95 % of
-    the mass of a 2-D standard normal.
+    Args:
+        z: codes (n, d), d >= 2.
+        labels: one label per code, (n,).
+        title: the figure's title.
+        circle: the radius of a dashed circle around 0 to draw, e.g. 2.45, which holds 95 % of
+            the mass of a 2-D standard normal; None for no circle.
+
+    Returns:
+        A matplotlib Figure.
     """
     z = np.asarray(z)
     if z.ndim != 2 or z.shape[1] < 2:
@@ -82,8 +126,17 @@ def plot_latent_scatter(z, labels, title="Test images in latent space (z_mean), 
     return fig
 
 
-def plot_history(history, keys=("loss", "reconstruction_loss", "kl_loss")):
-    """Training curves (and validation curves when present) from a keras History."""
+def plot_history(history, keys=("loss", "reconstruction_loss", "kl_loss"), unit="nats per image"):
+    """Training curves (and validation curves when present) from a keras History.
+
+    Args:
+        history: a keras History, or its `.history` dict.
+        keys: the metrics to draw, a panel each; those the history lacks are left out.
+        unit: the y axis's label, e.g. "nats per row" for a table.
+
+    Returns:
+        A matplotlib Figure.
+    """
     logs = history.history if hasattr(history, "history") else history
     keys = [k for k in keys if k in logs]
     fig, axes = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3), squeeze=False)
@@ -93,7 +146,7 @@ def plot_history(history, keys=("loss", "reconstruction_loss", "kl_loss")):
             ax.plot(logs[f"val_{key}"], label="validation")
         ax.set_title(key)
         ax.set_xlabel("epoch")
-        ax.set_ylabel("nats per image")
+        ax.set_ylabel(unit)
         ax.legend()
     fig.tight_layout()
     return fig
@@ -102,7 +155,15 @@ def plot_history(history, keys=("loss", "reconstruction_loss", "kl_loss")):
 # --- Figures for single notebook sections ---------------------------------------------------
 
 def plot_activations(t, activations):
-    """One panel per non-linearity: activations {name: a(t), shape (n,)} against inputs t (n,)."""
+    """One panel per non-linearity: its activations a(t) against the inputs t.
+
+    Args:
+        t: the inputs, (n,).
+        activations: {name: a(t)}, each (n,).
+
+    Returns:
+        A matplotlib Figure.
+    """
     t = np.asarray(t)
     curves = {name: np.asarray(keras.ops.convert_to_numpy(values)) for name, values in activations.items()}
     for name, values in curves.items():
@@ -123,9 +184,15 @@ def plot_activations(t, activations):
 def plot_head_ranges(data_by_head, logits=None):
     """Each output head against the range of the data it should produce.
 
-    data_by_head: {head: images (n, H, W, 1)}, heads from `decoders.HEADS`. Top row: the head as a
-    function of the logit (default: 201 values in [-5, 5]), the data's range shaded; bottom row:
-    a histogram of the data's pixel values (every 50th pixel), on a log scale.
+    Top row: the head as a function of the logit, the data's range shaded; bottom row: a
+    histogram of the data's pixel values (every 50th pixel), on a log scale.
+
+    Args:
+        data_by_head: {head: images (n, H, W, 1)}, heads from `decoders.HEADS`.
+        logits: the logits to draw each head at (default: 201 values in [-5, 5]).
+
+    Returns:
+        A matplotlib Figure.
     """
     from vae_keras.decoders import HEADS
 
@@ -152,9 +219,17 @@ def plot_head_ranges(data_by_head, logits=None):
 
 
 def plot_bce_curves(x_hat, curves):
-    """Binary cross-entropy per pixel against the decoder output x_hat (n,), one curve per
-    target, curves {target: loss (n,)}. Outputs <= 0, where the loss clips x_hat (so no
-    gradient flows), are shaded."""
+    """Binary cross-entropy per pixel against the decoder output x_hat, one curve per target.
+
+    Outputs <= 0, where the loss clips x_hat (so no gradient flows), are shaded.
+
+    Args:
+        x_hat: decoder outputs, (n,).
+        curves: {target: loss (n,)}.
+
+    Returns:
+        A matplotlib Figure.
+    """
     x_hat = np.ravel(x_hat)
     fig, ax = plt.subplots(figsize=(7, 4))
     for target, loss in curves.items():
@@ -174,8 +249,15 @@ def plot_bce_curves(x_hat, curves):
 
 
 def color_out_of_range(images, value_range=(0.0, 1.0)):
-    """Images (n, H, W, 1) or (n, H, W) as RGB (n, H, W, 3) in [0, 1]: grey levels inside
-    value_range, blue below it, red above it."""
+    """Images as RGB in [0, 1]: grey levels inside value_range, blue below it, red above it.
+
+    Args:
+        images: (n, H, W, 1) or (n, H, W).
+        value_range: (low, high).
+
+    Returns:
+        An array (n, H, W, 3) in [0, 1].
+    """
     images = np.asarray(images, dtype="float32")
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
@@ -192,9 +274,17 @@ def color_out_of_range(images, value_range=(0.0, 1.0)):
 def plot_out_of_range(outputs, show, n=6, value_range=(0.0, 1.0)):
     """Decoder outputs that leave the pixel range, two panels.
 
-    outputs: {label: images (m, H, W, 1)}. Left: a histogram of each set's values, the region
-    outside value_range shaded; right: the first n images of outputs[show], with the pixels
-    below the range in blue and above it in red.
+    Left: a histogram of each set's values, the region outside value_range shaded; right: the
+    first n images of outputs[show], with the pixels below the range in blue and above it in red.
+
+    Args:
+        outputs: {label: images (m, H, W, 1)}.
+        show: the label of the set whose images are shown.
+        n: how many images to show.
+        value_range: (low, high), the pixel range.
+
+    Returns:
+        A matplotlib Figure.
     """
     if show not in outputs:
         raise ValueError(f"show={show!r} is not one of the outputs {list(outputs)}.")
@@ -217,7 +307,14 @@ def plot_out_of_range(outputs, show, n=6, value_range=(0.0, 1.0)):
 
 
 def plot_value_grids(grids):
-    """Small 2-D arrays side by side, {title: (H, W)}, as heat maps with each value written in its cell."""
+    """Small 2-D arrays side by side, as heat maps with each value written in its cell.
+
+    Args:
+        grids: {title: array (H, W)}.
+
+    Returns:
+        A matplotlib Figure.
+    """
     fig, axes = plt.subplots(1, len(grids), figsize=(4.5 * len(grids), 4.5), squeeze=False)
     for ax, (title, grid) in zip(axes[0], grids.items()):
         grid = np.asarray(grid)
@@ -233,8 +330,16 @@ def plot_value_grids(grids):
 
 
 def plot_training_comparison(histories, seconds_per_epoch, key="val_loss"):
-    """Left: `key` per epoch for each model, histories {name: History or its .history dict};
-    right: a bar per model of seconds_per_epoch {name: float}."""
+    """Left: `key` per epoch for each model; right: a bar per model of its seconds per epoch.
+
+    Args:
+        histories: {name: History or its .history dict}.
+        seconds_per_epoch: {name: float}, for the same models.
+        key: the metric to draw.
+
+    Returns:
+        A matplotlib Figure.
+    """
     if set(histories) != set(seconds_per_epoch):
         raise ValueError(f"Expected the same models in both; got {list(histories)} and {list(seconds_per_epoch)}.")
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
@@ -256,9 +361,18 @@ def plot_training_comparison(histories, seconds_per_epoch, key="val_loss"):
 
 
 def plot_checkerboard_spectra(image_sets, n=3):
-    """For each set of images {name: (m, H, W, 1)}, a row: its first n images, contrast stretched
-    one by one, then their mean log power spectrum (zero frequency in the middle, the Nyquist
-    frequency on the top and left border), titled with the set's Nyquist share."""
+    """For each set of images, a row: its first n images, then their mean log power spectrum.
+
+    The images are contrast stretched one by one; the spectrum (zero frequency in the middle, the
+    Nyquist frequency on the top and left border) is titled with the set's Nyquist share.
+
+    Args:
+        image_sets: {name: images (m, H, W, 1)}, m >= n.
+        n: images shown per set.
+
+    Returns:
+        A matplotlib Figure.
+    """
     from vae_keras.analysis import nyquist_share, power_spectrum
 
     fig, axes = plt.subplots(len(image_sets), n + 1, figsize=(3 * (n + 1), 3.25 * len(image_sets)), squeeze=False)
@@ -279,8 +393,15 @@ def plot_checkerboard_spectra(image_sets, n=3):
 
 
 def plot_nll_by_k(nll, elbo):
-    """The importance-weighted NLL against the number of samples, nll {k: nats per image},
-    on a log axis, with −ELBO (elbo in nats per image) as a dashed line."""
+    """The importance-weighted NLL against the number of samples, on a log axis, with −ELBO dashed.
+
+    Args:
+        nll: {k: NLL in nats per image}.
+        elbo: the ELBO in nats per image.
+
+    Returns:
+        A matplotlib Figure.
+    """
     if not nll:
         raise ValueError("Expected NLL values for at least one k; got none.")
     ks = sorted(nll)
@@ -295,8 +416,15 @@ def plot_nll_by_k(nll, elbo):
 
 
 def plot_active_units(z_means, threshold=0.01):
-    """Each latent unit's variance of E_q[z_u] over the images, sorted, one curve per model,
-    z_means {name: z_mean (n, latent_dim)}, with the activity threshold dashed."""
+    """Each latent unit's variance of E_q[z_u] over the images, sorted, one curve per model.
+
+    Args:
+        z_means: {name: z_mean (n, latent_dim)}.
+        threshold: the activity threshold, drawn dashed.
+
+    Returns:
+        A matplotlib Figure.
+    """
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for name, z_mean in z_means.items():
         z_mean = np.asarray(z_mean)
@@ -312,7 +440,15 @@ def plot_active_units(z_means, threshold=0.01):
 
 
 def save(fig, path):
-    """Writes the figure as a PNG and closes it."""
+    """Writes the figure as a PNG and closes it.
+
+    Args:
+        fig: a matplotlib Figure.
+        path: the file to write.
+
+    Returns:
+        path.
+    """
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
     return path
@@ -625,8 +761,17 @@ def plot_sigma_sweep(sigmas, rms_errors, kls, learned=None):
 
 
 def plot_sigma_trace(sigmas, rms_errors):
-    """A learned σ epoch by epoch, sigmas (epochs,), beside the RMS reconstruction error it
-    would have to equal at the likelihood's stationary point, rms_errors (epochs,)."""
+    """A learned σ epoch by epoch, beside the RMS reconstruction error.
+
+    σ would have to equal that error at the likelihood's stationary point.
+
+    Args:
+        sigmas: the learned σ, (epochs,).
+        rms_errors: the RMS reconstruction error, (epochs,).
+
+    Returns:
+        A matplotlib Figure.
+    """
     sigmas, rms_errors = np.asarray(sigmas, dtype="float64"), np.asarray(rms_errors, dtype="float64")
     if sigmas.shape != rms_errors.shape or sigmas.ndim != 1 or not len(sigmas):
         raise ValueError(f"Expected one σ and one error per epoch; got shapes {sigmas.shape} and {rms_errors.shape}.")

@@ -38,6 +38,18 @@ def reference_dense_vae(latent_dim=50, seed=None, learning_rate=1e-3, hidden_uni
     ELU activations. Burda et al.'s 1-layer VAE has 2 hidden layers of 200 tanh units on each
     side and 50 latents (86.76 nats with k = 5000, after 3,280 passes); wider ELU layers learn
     faster per epoch (after 6 epochs on MNIST, test ELBO -101.8 nats with ELU, -104.5 with tanh).
+
+    Args:
+        latent_dim: the number of latents.
+        seed: seeds the initial weights, the sampling noise and the binarization (None: unseeded).
+        learning_rate: Adam's learning rate: a positive number, or a keras `LearningRateSchedule`
+            such as one from `vae_keras.models.cosine_decay`.
+        hidden_units: the encoder's hidden Dense widths; the decoder's are the same, reversed.
+        activation: the hidden layers' activation.
+        steps_per_execution: training steps per compiled call, a positive int.
+
+    Returns:
+        A compiled `VAE`.
     """
     encoder = build_dense_encoder(latent_dim, hidden_units=hidden_units, activation=activation, seed=seed)
     decoder = build_dense_decoder(latent_dim, hidden_units=tuple(reversed(hidden_units)),
@@ -60,6 +72,17 @@ def reference_conv_vae(latent_dim=32, seed=None, learning_rate=1e-3, activation=
         -> Conv2D 1 (logits) -> sigmoid -> images (batch, 28, 28, 1) in [0, 1].
 
     All kernels 3×3 with "same" padding; ELU activations throughout.
+
+    Args:
+        latent_dim: the number of latents.
+        seed: seeds the initial weights, the sampling noise and the binarization (None: unseeded).
+        learning_rate: Adam's learning rate: a positive number, or a keras `LearningRateSchedule`
+            such as one from `vae_keras.models.cosine_decay`.
+        activation: the hidden layers' activation.
+        steps_per_execution: training steps per compiled call, a positive int.
+
+    Returns:
+        A compiled `VAE`.
     """
     encoder = build_conv_encoder(latent_dim, filters=(32, 32, 64, 64), strides=(1, 2, 1, 2),
                                  downsampling="strides", dense_units=256, activation=activation, seed=seed)

@@ -195,7 +195,14 @@ def gaussian_nll(x_train, x_test, covariance="full"):
 
 
 def correlation_matrix(x):
-    """Pearson correlations between the features (columns) of rows x (n, d): a (d, d) array."""
+    """Pearson correlations between the features (columns) of rows x.
+
+    Args:
+        x: rows (n, d).
+
+    Returns:
+        A (d, d) array.
+    """
     x = _rows(x, "x")
     centred = x - x.mean(axis=0)
     std = centred.std(axis=0)
