@@ -130,7 +130,7 @@ def test_seed_fixes_the_initial_weights(build):
     ({"image_shape": (30, 30, 1)}, r"must be divisible by 4"),
     ({"latent_dim": 0}, r"latent_dim must be a positive integer. Received: latent_dim=0"),
     ({"filters": ()}, r"filters must be a sequence of positive integers, at least one. Received: filters=\(\)"),
-    ({"dense_units": 2.5}, r"dense_units must be a positive integer. Received: dense_units=2.5"),
+    ({"dense_units": 2.5}, r"dense_units must be an integer >= 0. Received: dense_units=2.5"),
     ({"image_shape": (28, 28)}, r"image_shape must be a tuple of 3 positive integers \(height, width, channels\)"),
     ({"seed": -2}, r"seed must be None or an integer >= 0. Received: seed=-2"),
 ])

@@ -68,7 +68,7 @@ def test_seeded_encoder_reproduces_its_samples():
     (lambda: build_dense_encoder(3, image_shape=(0,)), r"image_shape must be a tuple of positive integers"),
     (lambda: build_dense_encoder(3, hidden_units=(512, -1)), r"hidden_units must be a sequence of positive integers"),
     (lambda: build_conv_encoder(3, filters=(32, 2.5)), r"filters must be a sequence of positive integers"),
-    (lambda: build_conv_encoder(3, dense_units=-5), r"dense_units must be a positive integer"),
+    (lambda: build_conv_encoder(3, dense_units=-5), r"dense_units must be an integer >= 0"),
     (lambda: build_dense_encoder(3, seed="zero"), r"seed must be None or an integer >= 0. Received: seed='zero'"),
 ])
 def test_bad_encoder_arguments_raise_value_error(build, message):

@@ -200,7 +200,7 @@ CASES = [
     ("build_conv_encoder", lambda m: build_conv_encoder(2, filters=()), ValueError,
      r"filters must be a sequence of positive integers, at least one. Received: filters=\(\)"),
     ("build_conv_decoder", lambda m: build_conv_decoder(2, dense_units=-1), ValueError,
-     r"dense_units must be a positive integer. Received: dense_units=-1"),
+     r"dense_units must be an integer >= 0. Received: dense_units=-1"),
     ("build_dense_encoder", lambda m: build_dense_encoder(2, seed=-1), ValueError,
      r"seed must be None or an integer >= 0. Received: seed=-1"),
     # --- VAE(...), KLWarmup, build_vae ----------------------------------------------------------------------

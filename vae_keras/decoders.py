@@ -13,7 +13,15 @@ from keras import layers
 from vae_keras.datasets import IMAGE_SHAPE
 from vae_keras.heads import HEADS
 from vae_keras.layers import ACTIVATIONS, kernel_initializers
-from vae_keras.validation import check_choice, check_positive_int, check_seed, check_shape, check_strides, check_units
+from vae_keras.validation import (
+    check_choice,
+    check_non_negative_int,
+    check_positive_int,
+    check_seed,
+    check_shape,
+    check_strides,
+    check_units,
+)
 
 UPSAMPLINGS = ("transpose", "upsample")
 
@@ -78,7 +86,7 @@ def build_conv_decoder(latent_dim=2, image_shape=IMAGE_SHAPE, filters=(64, 32), 
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     image_shape = check_shape(image_shape, "image_shape", ndim=3)
     filters = check_units(filters, "filters", allow_empty=False)
-    _check_dense_units(dense_units)
+    check_non_negative_int(dense_units or 0, "dense_units")  # 0 or None: no Dense layer
     check_choice(upsampling, UPSAMPLINGS, "upsampling")
     check_choice(activation, ACTIVATIONS, "activation")
     check_choice(head, tuple(HEADS), "head")
@@ -106,9 +114,3 @@ def build_conv_decoder(latent_dim=2, image_shape=IMAGE_SHAPE, filters=(64, 32), 
     h = layers.Conv2D(image_shape[-1], 3, padding="same", name="logits", kernel_initializer=next(kernels))(h)
     images = layers.Activation(head, name="output_head")(h)
     return keras.Model(z, images, name=name)
-
-
-def _check_dense_units(dense_units):
-    """dense_units: 0 or None (no Dense layer), or a positive int."""
-    if dense_units not in (None, 0):
-        check_positive_int(dense_units, "dense_units")

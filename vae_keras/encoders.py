@@ -5,7 +5,15 @@ from keras import layers
 
 from vae_keras.datasets import IMAGE_SHAPE
 from vae_keras.layers import ACTIVATIONS, Sampling, derive_seed, kernel_initializers
-from vae_keras.validation import check_choice, check_positive_int, check_seed, check_shape, check_strides, check_units
+from vae_keras.validation import (
+    check_choice,
+    check_non_negative_int,
+    check_positive_int,
+    check_seed,
+    check_shape,
+    check_strides,
+    check_units,
+)
 
 DOWNSAMPLINGS = ("maxpool", "strides")
 
@@ -60,7 +68,7 @@ def build_conv_encoder(latent_dim=2, image_shape=IMAGE_SHAPE, filters=(32, 64), 
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     image_shape = check_shape(image_shape, "image_shape", ndim=3)
     filters = check_units(filters, "filters", allow_empty=False)
-    _check_dense_units(dense_units)
+    check_non_negative_int(dense_units or 0, "dense_units")  # 0 or None: no Dense layer
     check_choice(downsampling, DOWNSAMPLINGS, "downsampling")
     check_choice(activation, ACTIVATIONS, "activation")
     check_seed(seed)
@@ -88,9 +96,3 @@ def _latent_head(images, h, latent_dim, kernels, seed, name):
     z_log_var = layers.Dense(latent_dim, name="z_log_var", kernel_initializer=next(kernels))(h)
     z = Sampling(seed=derive_seed(seed, f"{name}/sampling"), name="z")([z_mean, z_log_var])
     return keras.Model(images, [z_mean, z_log_var, z], name=name)
-
-
-def _check_dense_units(dense_units):
-    """dense_units: 0 or None (no Dense layer), or a positive int."""
-    if dense_units not in (None, 0):
-        check_positive_int(dense_units, "dense_units")
