@@ -33,6 +33,7 @@ import keras
 import numpy as np
 
 from vae_keras import datasets, evaluation
+from vae_keras.models import cosine_decay
 from vae_keras.reference import reference_conv_vae, reference_dense_vae
 
 MODELS = {"dense": reference_dense_vae, "conv": reference_conv_vae}
@@ -48,6 +49,9 @@ def parse_args(argv=None):
                         help="training time for this call; resume with --checkpoint for the rest")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--cosine-decay", action="store_true",
+                        help="decay the learning rate to 0 along a half cosine over --epochs "
+                             "(vae_keras.models.cosine_decay)")
     parser.add_argument("--steps-per-execution", type=int, default=32)
     parser.add_argument("--scan-steps", choices=("auto", "on", "off"), default="auto",
                         help="JAX: run the steps of one execution as one compiled lax.scan ('auto': on a GPU/TPU)")
@@ -69,6 +73,8 @@ def parse_args(argv=None):
         parser.error("give a training budget: --minutes, --epochs or both")
     if args.checkpoint and not args.checkpoint.endswith(".keras"):
         parser.error("--checkpoint must name a .keras file")
+    if args.cosine_decay and args.epochs is None:
+        parser.error("--cosine-decay decays over the run's epochs: give --epochs")
     return args
 
 
@@ -143,8 +149,9 @@ def describe_backend():
     return f"{backend} {version}, keras {keras.__version__}"
 
 
-def load_checkpoint(args):
-    """(vae, state) from --checkpoint if it exists, else a fresh reference model and an empty state."""
+def load_checkpoint(args, examples):
+    """(vae, state) from --checkpoint if it exists, else a fresh reference model (for `examples`
+    training images) and an empty state."""
     state_path = Path(f"{args.checkpoint}.json") if args.checkpoint else None
     if state_path and state_path.exists() and Path(args.checkpoint).exists():
         state = json.loads(state_path.read_text())
@@ -153,7 +160,10 @@ def load_checkpoint(args):
         vae = keras.models.load_model(args.checkpoint)
         print(f"Resuming {args.checkpoint}: {state['epochs']} epochs, {state['train_seconds']:.1f} s trained.")
         return vae, state
-    vae = MODELS[args.model](seed=args.seed, learning_rate=args.learning_rate,
+    learning_rate = args.learning_rate
+    if args.cosine_decay:
+        learning_rate = cosine_decay(learning_rate, args.epochs, math.ceil(examples / args.batch_size))
+    vae = MODELS[args.model](seed=args.seed, learning_rate=learning_rate,
                              steps_per_execution=args.steps_per_execution)
     return vae, {"model": args.model, "epochs": 0, "train_seconds": 0.0, "epoch_seconds": []}
 
@@ -208,7 +218,7 @@ def main(argv=None):
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
     x_train, x_test, data = load_data(args)
-    vae, state = load_checkpoint(args)
+    vae, state = load_checkpoint(args, len(x_train))
     vae.scan_steps = {"auto": "auto", "on": True, "off": False}[args.scan_steps]
     state = train(vae, state, x_train, args)
     figures = {
@@ -226,6 +236,7 @@ def main(argv=None):
         "steps_per_execution": vae.steps_per_execution,
         "scanned": vae.steps_are_scanned,
         "learning_rate": args.learning_rate,
+        "cosine_decay": args.cosine_decay,
         "last_train_loss": state.get("last_train_loss"),
     }
     if not training_complete(state, args):
@@ -256,7 +267,8 @@ def format_figures(f):
         f"device      {f['device']} (load average {f['load_average']})",
         f"training    {f['epochs']} epochs in {f['train_seconds']} s (first epoch, compiling included: "
         f"{f['first_epoch_seconds']} s; then {f['epoch_seconds']} s/epoch), batch {f['batch_size']}, "
-        f"Adam lr {f['learning_rate']:g}, {f['steps_per_execution']} steps per call"
+        f"Adam lr {f['learning_rate']:g}{' with cosine decay to 0' if f.get('cosine_decay') else ''}, "
+        f"{f['steps_per_execution']} steps per call"
         f"{' (one lax.scan)' if f['scanned'] else ''}; last epoch's train loss {_nats(f['last_train_loss'])}",
     ]
     if f["complete"]:

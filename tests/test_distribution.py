@@ -67,3 +67,15 @@ def test_jax_refuses_batches_that_do_not_split_evenly(monkeypatch):
         vae.fit(x, batch_size=64, epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"Received: batch_size=33"):
         vae.fit(x[:64], batch_size=33, epochs=1, verbose=0)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="two host devices from XLA_FLAGS: JAX")
+def test_the_main_command_trains_on_all_devices(tmp_path):
+    environment = {**os.environ, "KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    argv = [sys.executable, "-m", "vae_keras", "train", "--all-devices", "--epochs", "1", "--max-train", "257",
+            "--max-test", "65", "--batch-size", "64", "--verbose", "0", "--output", str(tmp_path)]
+    done = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Training on 2 devices" in done.stdout
+    assert "using 256 training and 64 test examples (multiples of 2)" in done.stdout
+    assert (tmp_path / "vae.keras").exists()

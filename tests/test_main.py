@@ -148,3 +148,13 @@ def test_the_command_shows_only_its_own_output_unless_asked_for_the_backends_log
     loud = subprocess.run([*argv[:3], "--backend-logs", *argv[3:]], capture_output=True, text=True,
                           env=environment, check=True)
     assert "Test ELBO:" in loud.stdout and loud.stderr != ""
+
+
+def test_cosine_decay_takes_the_learning_rate_to_zero_over_the_epochs(tmp_path):
+    assert main(["train", *TINY, "--epochs", "2", "--learning-rate", "0.002", "--cosine-decay",
+                 "--output", str(tmp_path)]) == 0
+    vae = keras.saving.load_model(tmp_path / "vae.keras")
+    schedule = vae.optimizer.get_config()["learning_rate"]
+    assert schedule["class_name"] == "CosineDecay"
+    assert schedule["config"]["initial_learning_rate"] == pytest.approx(0.002)
+    assert schedule["config"]["decay_steps"] == 2 * 4  # 2 epochs of 256 images in batches of 64

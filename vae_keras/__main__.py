@@ -56,6 +56,14 @@ def main(argv=None):
 
 
 def set_repo_command(args):
+    """Runs ``python -m vae_keras set-repo``: points the course at another repository and branch.
+
+    Args:
+        args: the parsed arguments, with `repository` and `branch`.
+
+    Returns:
+        The exit status: 0; 2 after one ``error:`` line on stderr when `set_repository` rejects them.
+    """
     from vae_keras.repository import set_repository
 
     try:
@@ -90,6 +98,10 @@ def _add_train_arguments(p):
                         "the reference's own: 50 dense, 32 conv)")
     p.add_argument("--epochs", type=int, default=60, help="passes over the training set")
     p.add_argument("--batch-size", type=int, default=128, help="images per training step")
+    p.add_argument("--learning-rate", type=float, default=1e-3, help="Adam's learning rate")
+    p.add_argument("--cosine-decay", action="store_true",
+                   help="lower the learning rate to 0 along a half cosine over the --epochs "
+                        "(vae_keras.models.cosine_decay)")
     p.add_argument("--head", default="sigmoid", choices=tuple(HEADS),
                    help="decoder output head; the data are rescaled to match it: sigmoid -> [0, 1], "
                         "tanh -> [-1, 1], linear -> standardised")
@@ -150,6 +162,7 @@ def train(args):
     from vae_keras.vae import StopOnNonFiniteLoss
 
     print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend.")
+    keras.utils.set_random_seed(args.seed)  # this program's data order too: the same command, the same run
     try:
         data = datasets.load(args.dataset, path=args.data_path, max_train=args.max_train,
                              max_test=args.max_test, seed=args.seed)
@@ -227,6 +240,7 @@ def check_train_arguments(args):
             check_positive_int(getattr(args, flag), _flag(flag))
     check_positive_int(args.epochs, "--epochs")
     check_positive_int(args.batch_size, "--batch-size")
+    check_positive_number(args.learning_rate, "--learning-rate")
     check_non_negative_int(args.k, "--k")
     check_non_negative_number(args.beta, "--beta")
     check_non_negative_int(args.seed, "--seed")
@@ -281,11 +295,15 @@ def _build_model_and_data(args, data):
     """(vae, x_train, x_test, to_pixels): the model asked for and the data rescaled to suit it."""
     import vae_keras
     from vae_keras import datasets, heads, reference
+    from vae_keras.models import cosine_decay
 
+    learning_rate = args.learning_rate
+    if args.cosine_decay:
+        learning_rate = cosine_decay(learning_rate, args.epochs, math.ceil(len(data.x_train) / args.batch_size))
     if args.reference:
         build = {"dense": reference.reference_dense_vae, "conv": reference.reference_conv_vae}[args.reference]
         latent = {} if args.latent_dim is None else {"latent_dim": args.latent_dim}
-        vae = build(seed=args.seed, **latent)
+        vae = build(seed=args.seed, learning_rate=learning_rate, **latent)
         x_test = datasets.binarize(data.x_test, seed=args.seed)  # binarized once, as in the literature
         print(f"Reference {args.reference} VAE ({vae.count_params():,} parameters): training images are "
               "binarized afresh at every step, the test images once.")
@@ -298,7 +316,8 @@ def _build_model_and_data(args, data):
         x_test = datasets.binarize(x_test, seed=args.seed)
     vae = vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim or 2, head=args.head,
                               reconstruction=likelihood, beta=args.beta, activation=args.activation,
-                              binarize=binarize, sigma=args.sigma, learn_sigma=args.learn_sigma, seed=args.seed)
+                              binarize=binarize, sigma=args.sigma, learn_sigma=args.learn_sigma,
+                              learning_rate=learning_rate, seed=args.seed)
     return vae, x_train, x_test, scaler.inverse_transform
 
 

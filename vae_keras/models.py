@@ -25,7 +25,7 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", re
         reconstruction: the likelihood (see `VAE`); by default the one the head is matched to.
         beta, binarize, sigma, learn_sigma: as for `VAE`.
         activation: the hidden layers' activation.
-        learning_rate: Adam's learning rate, a positive number.
+        learning_rate: Adam's learning rate, a positive number or a schedule (see `cosine_decay`).
         seed: seeds the initial weights and every noise source of the model (None: unseeded).
             Nothing global is seeded.
 
@@ -34,7 +34,7 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", re
     """
     check_choice(encoder, ENCODERS, "encoder")
     check_choice(decoder, DECODERS, "decoder")
-    check_positive_number(learning_rate, "learning_rate")
+    _check_learning_rate(learning_rate)
     reconstruction = check_pairing(head, reconstruction or get_head(head).likelihood)
     if encoder == "dense":
         enc = build_dense_encoder(latent_dim, activation=activation, seed=seed)
@@ -54,17 +54,43 @@ def compile_vae(vae, learning_rate=1e-3, steps_per_execution=1):
 
     Args:
         vae: a `VAE`.
-        learning_rate: Adam's learning rate, a positive number.
+        learning_rate: Adam's learning rate: a positive number, or a
+            `keras.optimizers.schedules.LearningRateSchedule` (see `cosine_decay`).
         steps_per_execution: training steps per compiled call, a positive int (always 1 on
             PyTorch, which runs one step per call).
 
     Returns:
         The same `VAE`, compiled.
     """
-    check_positive_number(learning_rate, "learning_rate")
+    _check_learning_rate(learning_rate)
     check_positive_int(steps_per_execution, "steps_per_execution")
     if keras.backend.backend() == "torch":
         steps_per_execution = 1
     vae.compile(optimizer=keras.optimizers.Adam(learning_rate), jit_compile="auto",
                 steps_per_execution=steps_per_execution)
     return vae
+
+
+def _check_learning_rate(learning_rate):
+    if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        check_positive_number(learning_rate, "learning_rate")
+
+
+def cosine_decay(learning_rate, epochs, steps_per_epoch):
+    """A learning rate that falls from `learning_rate` to 0 along a half cosine over the whole run.
+
+    Large steps early, then ever smaller ones that let the weights settle (Loshchilov & Hutter,
+    2017, without restarts): for the same number of epochs it usually ends at a better optimum
+    than a constant rate.
+
+    Args:
+        learning_rate: the rate at the first step, a positive number.
+        epochs: the run's epochs, a positive int.
+        steps_per_epoch: training steps in one epoch (ceil(examples / batch_size)), a positive int.
+
+    Returns:
+        A `keras.optimizers.schedules.CosineDecay`, to pass as `learning_rate`.
+    """
+    return keras.optimizers.schedules.CosineDecay(
+        check_positive_number(learning_rate, "learning_rate"),
+        decay_steps=check_positive_int(epochs, "epochs") * check_positive_int(steps_per_epoch, "steps_per_epoch"))
