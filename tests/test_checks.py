@@ -97,3 +97,15 @@ def test_check_widens_accepts_a_widening_decoder_and_rejects_a_narrowing_one():
     with fails_with("decoder's Dense layers have widths 2 -> 512 -> 256 -> 784; "
                     "expected each at least as wide as the one before"):
         checks.check_widens(build_dense_decoder(2, hidden_units=(512, 256)))
+
+
+def answer_with_a_nested_function(a):
+    def inner(b):
+        return np.logaddexp.reduce(b)
+    return inner(a) + np.max(a)
+
+
+def test_code_names_sees_the_names_a_function_and_its_nested_functions_use():
+    names = checks.code_names(answer_with_a_nested_function)
+    assert {"np", "logaddexp", "reduce", "max"} <= names
+    assert "logsumexp" not in names

@@ -253,6 +253,9 @@ def test_nothing_was_trained_by_the_refused_calls(m):
 # --- The main command: one line, "error: ...", exit status 2, no traceback ----------------------------
 
 MAIN_CASES = [
+    (["train", "--reference", "dense", "--beta", "4", "--head=tanh"],
+     r"--reference dense trains a fixed model .* so --beta, --head would be ignored"),
+    (["train", "--learning-rate", "0"], r"--learning-rate must be a positive number"),
     (["train", "--max-train", "0"], r"--max-train must be a positive integer. Received: --max-train=0"),
     (["train", "--max-test", "-2"], r"--max-test must be a positive integer. Received: --max-test=-2"),
     (["train", "--epochs", "0"], r"--epochs must be a positive integer. Received: --epochs=0"),

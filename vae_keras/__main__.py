@@ -19,6 +19,10 @@ import sys
 import tempfile
 import time
 
+# What a --reference model fixes itself: these flags cannot apply to it.
+REFERENCE_FIXES = {"--encoder", "--decoder", "--head", "--likelihood", "--sigma", "--learn-sigma", "--activation",
+                   "--beta"}
+
 
 def main(argv=None):
     """Runs ``python -m vae_keras COMMAND ...``.
@@ -36,7 +40,7 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     _add_train_arguments(commands.add_parser(
         "train", help="train a VAE, print its test ELBO, save the model and figures",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter))
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter, allow_abbrev=False))
     set_repo = commands.add_parser(
         "set-repo", help="point the Colab badges and install cells (notebooks, README) at OWNER/NAME")
     set_repo.add_argument("repository", help="the GitHub repository, as OWNER/NAME")
@@ -45,7 +49,9 @@ def main(argv=None):
         "student-versions", help="write the student notebooks: solutions stubbed, hidden tests removed")
     student.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
     student.add_argument("--output", default="student", help="folder for the student notebooks")
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)  # --backend-logs acts in vae_keras/__init__.py, before the backend loads
+    args.given = {word.split("=")[0] for word in argv if word.startswith("--")}  # the flags the user wrote
     if args.command == "set-repo":
         return set_repo_command(args)
     if args.command == "student-versions":
@@ -88,7 +94,7 @@ def _add_train_arguments(p):
     p.add_argument("--reference", default=None, choices=("dense", "conv"),
                    help="train a reference VAE (vae_keras.reference) on dynamically binarized images; "
                         "--encoder, --decoder, --head, --likelihood, --sigma, --learn-sigma, --activation and "
-                        "--beta then do not apply")
+                        "--beta are refused with it")
     p.add_argument("--encoder", default="dense", choices=ENCODERS, help="encoder kind")
     p.add_argument("--decoder", default="dense", choices=DECODERS,
                    help="decoder kind: dense, or convolutional with Conv2DTranspose ('transpose') "
@@ -257,6 +263,10 @@ def check_train_arguments(args):
         raise ValueError(f"--all-devices needs the jax or tensorflow backend. Received: backend {backend!r}. "
                          "Set KERAS_BACKEND=jax (for a TPU, too) or tensorflow.")
     if args.reference:
+        ignored = sorted(args.given & REFERENCE_FIXES)
+        if ignored:
+            raise ValueError(f"--reference {args.reference} trains a fixed model (architecture, Bernoulli likelihood, "
+                             f"beta 1), so {', '.join(ignored)} would be ignored: drop them, or drop --reference.")
         return
     likelihood = heads.check_pairing(args.head, args.likelihood or heads.get_head(args.head).likelihood)
     if not losses.LIKELIHOODS[likelihood].has_sigma and (args.sigma is not None or args.learn_sigma is not None):

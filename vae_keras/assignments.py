@@ -121,7 +121,7 @@ def student_versions_command(args):
         args: the parsed arguments, with `source` and `output` folders.
 
     Returns:
-        The exit status: 0, or 1 after printing ``error: <message>`` to stderr.
+        The exit status: 0, or 2 after printing ``error: <message>`` to stderr.
     """
     try:
         written = student_versions(args.source, args.output)

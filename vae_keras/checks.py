@@ -182,3 +182,23 @@ def check_widens(model, name="decoder"):
     assert all(a <= b for a, b in zip(widths, widths[1:])), (
         f"{name}'s Dense layers have widths {text}; expected each at least as wide as the one before")
     return widths
+
+
+def code_names(function):
+    """Every global name a function's code refers to, its nested functions' included.
+
+    A test can check with it that an answer does not reach for a function the task rules out
+    (e.g. `logsumexp`), even one written in C that no trace would see.
+
+    Args:
+        function: a Python function.
+
+    Returns:
+        A set of names (str).
+    """
+    names, codes = set(), [function.__code__]
+    while codes:
+        code = codes.pop()
+        names |= set(code.co_names)
+        codes += [const for const in code.co_consts if hasattr(const, "co_names")]
+    return names

@@ -1,4 +1,6 @@
-"""Decoders g_θ(z): latent vectors (batch, latent_dim) -> data (batch, 28, 28, 1).
+"""Decoders g_θ(z): latent vectors (batch, latent_dim) -> data (batch, *shape).
+
+The shape is (28, 28, 1) for the course's images, or (features,) for a table (dense decoder).
 
 Each decoder mirrors an encoder: where the encoder narrows, the decoder widens. Its last
 layer, the output head, matches the range of the data it must produce; `vae_keras.heads`

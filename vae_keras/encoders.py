@@ -1,4 +1,7 @@
-"""Encoders q(z|x): data (batch, 28, 28, 1) -> [z_mean, z_log_var, z], each (batch, latent_dim)."""
+"""Encoders q(z|x): data (batch, *shape) -> [z_mean, z_log_var, z], each (batch, latent_dim).
+
+The shape is (28, 28, 1) for the course's images, or (features,) for a table (dense encoder).
+"""
 
 import keras
 from keras import layers

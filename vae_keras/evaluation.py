@@ -17,7 +17,7 @@ from scipy.special import logsumexp
 
 from vae_keras import losses
 from vae_keras.layers import Sampling
-from vae_keras.validation import check_non_negative_number, check_positive_int, check_seed
+from vae_keras.validation import check_non_negative_int, check_non_negative_number, check_positive_int
 
 
 def elbo(vae, x, batch_size=500, seed=0):
@@ -25,8 +25,8 @@ def elbo(vae, x, batch_size=500, seed=0):
 
     Args:
         vae: a trained `VAE`.
-        x: data (n, *shape), n >= 1, the model's likelihood is a density of (binary images for
-            the Bernoulli likelihood); checked with `check_likelihood_data`.
+        x: data (n, *shape), n >= 1, of which the model's likelihood is a density (binary images
+            for the Bernoulli likelihood); checked with `check_likelihood_data`.
         batch_size: examples per compiled call, a positive int.
         seed: seeds the samples z ~ q(z|x): an int >= 0.
 
@@ -35,7 +35,7 @@ def elbo(vae, x, batch_size=500, seed=0):
     """
     x = check_likelihood_data(vae, x)
     check_positive_int(batch_size, "batch_size")
-    check_seed(seed)
+    check_non_negative_int(seed, "seed")
     elbo_terms = _log_weight_model(vae, 1, seed, output="elbo").predict(x, batch_size=batch_size, verbose=0)
     return float(np.mean(elbo_terms.astype("float64")))
 
@@ -50,8 +50,8 @@ def importance_weighted_nll(vae, x, k=5000, batch_size=None, max_decodes=4096, s
 
     Args:
         vae: a trained `VAE`.
-        x: data (n, *shape), n >= 1, the model's likelihood is a density of (binary images for
-            the Bernoulli likelihood); checked with `check_likelihood_data`.
+        x: data (n, *shape), n >= 1, of which the model's likelihood is a density (binary images
+            for the Bernoulli likelihood); checked with `check_likelihood_data`.
         k: importance samples per example, a positive int (papers use 5000).
         batch_size: examples per compiled call, a positive int (default: as many as make
             `max_decodes` decodes per call).
@@ -65,7 +65,7 @@ def importance_weighted_nll(vae, x, k=5000, batch_size=None, max_decodes=4096, s
     check_positive_int(max_decodes, "max_decodes")
     if batch_size is not None:
         check_positive_int(batch_size, "batch_size")
-    check_seed(seed)
+    check_non_negative_int(seed, "seed")
     x = check_likelihood_data(vae, x)
     n_chunks = math.ceil(k / max(1, max_decodes))
     chunk = math.ceil(k / n_chunks)

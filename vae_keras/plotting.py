@@ -188,13 +188,13 @@ def plot_head_ranges(data_by_head, logits=None):
     histogram of the data's pixel values (every 50th pixel), on a log scale.
 
     Args:
-        data_by_head: {head: images (n, H, W, 1)}, heads from `decoders.HEADS`.
+        data_by_head: {head: images (n, H, W, 1)}, heads from `vae_keras.heads.HEADS`.
         logits: the logits to draw each head at (default: 201 values in [-5, 5]).
 
     Returns:
         A matplotlib Figure.
     """
-    from vae_keras.decoders import HEADS
+    from vae_keras.heads import HEADS
 
     unknown = [head for head in data_by_head if head not in HEADS]
     if unknown:

@@ -20,7 +20,7 @@ from keras import ops
 
 from vae_keras import jax_scan, losses
 from vae_keras.devices import noise_of_this_replica, replicas
-from vae_keras.heads import HEADS
+from vae_keras.heads import HEADS, check_pairing
 from vae_keras.validation import (
     check_bool,
     check_choice,
@@ -83,6 +83,8 @@ class VAE(keras.Model):
         binarize = check_bool(binarize, "binarize")
         seed = check_seed(seed)
         _check_parts_fit(encoder, decoder)
+        if _head_of(decoder) is not None:
+            check_pairing(_head_of(decoder), likelihood.name)  # e.g. a tanh head cannot give Bernoulli probabilities
         if binarize and likelihood.name != "bernoulli":
             raise ValueError("binarize=True draws binary images; it needs reconstruction='bernoulli'. "
                              f"Received: reconstruction={reconstruction!r}")
@@ -400,12 +402,7 @@ class VAE(keras.Model):
     def output_head(self):
         """The decoder's output head, a name in `vae_keras.heads.HEADS`, read from its layer named
         "output_head"; None when the decoder has no such layer (or an activation not in HEADS)."""
-        try:
-            layer = self.decoder.get_layer("output_head")
-        except (ValueError, AttributeError):
-            return None
-        activation = layer.get_config().get("activation")
-        return activation if activation in HEADS else None
+        return _head_of(self.decoder)
 
     # --- Using a trained VAE -------------------------------------------------------------
 
@@ -495,6 +492,16 @@ def _is_array_like(x):
     return isinstance(x, (np.ndarray, list, tuple)) or (hasattr(x, "__array__") and hasattr(x, "shape"))
 
 
+def _head_of(decoder):
+    """The name of a decoder's output head (its layer named "output_head"), or None."""
+    try:
+        layer = decoder.get_layer("output_head")
+    except (ValueError, AttributeError):
+        return None
+    activation = layer.get_config().get("activation")
+    return activation if activation in HEADS else None
+
+
 def _in_batches(model, x, batch_size):
     """model(x) batch by batch, as NumPy. A direct call traces no graph, so a notebook that
     uses many models gets no tf.function retracing warnings (predict would). Warns when the
@@ -582,13 +589,14 @@ class KLWarmup(keras.callbacks.Callback):
 
     Args:
         epochs: how many epochs the ramp takes, a positive int.
-        beta: the final β, a finite number >= 0.
+        beta: the final β, a finite number >= 0; None (the default): the β the model was built with.
     """
 
-    def __init__(self, epochs, beta=1.0):
+    def __init__(self, epochs, beta=None):
         super().__init__()
         self.epochs = check_positive_int(epochs, "epochs")
-        self.target_beta = check_non_negative_number(beta, "beta")
+        self.target_beta = None if beta is None else check_non_negative_number(beta, "beta")
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.model.beta.assign(self.target_beta * min(1.0, epoch / max(self.epochs, 1)))
+        target = self.model.initial_beta if self.target_beta is None else self.target_beta
+        self.model.beta.assign(target * min(1.0, epoch / self.epochs))

@@ -92,9 +92,12 @@ EX2_RIGHT = {
 def denormalise(x_std, mean, std):
     return np.asarray(x_std, dtype="float64") * std + mean
 ''',
-    "the library's Standardizer with the given constants": '''
+    "in place, on a float32 copy": '''
 def denormalise(x_std, mean, std):
-    return datasets.Standardizer(mean, std).inverse_transform(x_std)
+    pixels = np.array(x_std, dtype="float32")
+    pixels *= std
+    pixels += mean
+    return pixels
 ''',
     "keras.ops, back to NumPy": '''
 def denormalise(x_std, mean, std):
@@ -103,6 +106,10 @@ def denormalise(x_std, mean, std):
 }
 
 EX2_WRONG = {
+    "the library's Standardizer, which the task rules out": '''
+def denormalise(x_std, mean, std):
+    return datasets.Standardizer(mean, std).inverse_transform(x_std)
+''',
     "clips to [0, 1]": '''
 def denormalise(x_std, mean, std):
     return np.clip(x_std * std + mean, 0.0, 1.0).astype("float32")
