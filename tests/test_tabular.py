@@ -146,6 +146,8 @@ def test_gaussian_nll_is_the_mean_negative_log_density_of_the_fitted_gaussian():
     diagonal = -multivariate_normal(mean, np.diag(np.diag(cov))).logpdf(x_test).mean()
     assert tabular.gaussian_nll(x_train, x_test) == pytest.approx(full)
     assert tabular.gaussian_nll(x_train, x_test, "diagonal") == pytest.approx(diagonal)
+    per_row = tabular.gaussian_nll(x_train, x_test, per_row=True)
+    np.testing.assert_allclose(per_row, -multivariate_normal(mean, cov).logpdf(x_test))
     # correlated data: modelling the correlation gives the test rows more probability
     assert tabular.gaussian_nll(x_train, x_train) < tabular.gaussian_nll(x_train, x_train, "diagonal")
 

@@ -137,7 +137,7 @@ def check_likelihood_data(vae, x):
     if not isinstance(vae, VAE):
         raise TypeError(f"vae must be a vae_keras.VAE. Received: vae of type {type(vae).__name__}")
     values = vae._check_inputs(x, "x", datasets=False)
-    if vae.reconstruction == "bernoulli":
+    if losses.LIKELIHOODS[vae.reconstruction].binary:
         if not np.all((values == 0) | (values == 1)):
             raise ValueError(
                 "This model's Bernoulli likelihood is a probability of binary images only, and x holds "

@@ -165,7 +165,7 @@ def log_jacobian(scaler):
     return float(np.sum(np.log(std)))
 
 
-def gaussian_nll(x_train, x_test, covariance="full"):
+def gaussian_nll(x_train, x_test, covariance="full", per_row=False):
     """Mean −log p(x) of test rows under a Gaussian fitted to training rows by maximum likelihood.
 
     The yardstick a VAE's NLL should beat: "diagonal" models each feature on its own, "full"
@@ -175,9 +175,10 @@ def gaussian_nll(x_train, x_test, covariance="full"):
         x_train: rows (n, d), n >= 2, the Gaussian is fitted to.
         x_test: rows (m, d) it is judged on.
         covariance: "full" or "diagonal".
+        per_row: return each test row's −log p(x) instead of their mean.
 
     Returns:
-        A float, in nats per row, in the units of the rows given.
+        A float, in nats per row, in the units of the rows given; with per_row=True an array (m,).
     """
     from scipy.stats import multivariate_normal
 
@@ -191,7 +192,8 @@ def gaussian_nll(x_train, x_test, covariance="full"):
     cov = np.cov(x_train, rowvar=False, bias=True)
     if covariance == "diagonal":
         cov = np.diag(np.diag(cov))
-    return float(-np.mean(multivariate_normal(x_train.mean(axis=0), cov).logpdf(x_test)))
+    nll = -np.atleast_1d(multivariate_normal(x_train.mean(axis=0), cov).logpdf(x_test))
+    return nll if per_row else float(np.mean(nll))
 
 
 def correlation_matrix(x):
