@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from vae_keras import analysis
+from vae_keras.course import analysis
 from vae_keras.decoders import build_conv_decoder, build_dense_decoder
 
 
@@ -148,44 +148,6 @@ def test_tied_transpose_kernel_refuses_what_it_cannot_tie(kernel, size, message)
     with pytest.raises(ValueError, match=message):
         analysis.tied_transpose_kernel(kernel, size)
 
-
-def test_layer_steps_fold_activation_layers_so_that_styles_read_alike():
-    functional_input = keras.Input((4,))
-    h = keras.layers.Dense(8, activation="relu")(functional_input)
-    h = keras.layers.Reshape((2, 2, 2))(h)
-    h = keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same", activation="relu")(h)
-    functional = keras.Model(functional_input, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
-    sequential = keras.Sequential([
-        keras.Input((4,)), keras.layers.Dense(8), keras.layers.Reshape((2, 2, 2)), keras.layers.ReLU(),
-        keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same"), keras.layers.Activation("relu"),
-        keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid")])
-    steps = analysis.layer_steps(functional)
-    assert steps == analysis.layer_steps(sequential)
-    assert [(step["layer"], step["activation"]) for step in steps] == [
-        ("Dense", "relu"), ("Reshape", "linear"), ("Conv2DTranspose", "relu"), ("Conv2D", "sigmoid")]
-    assert steps[2]["output"] == (4, 4, 3) and steps[2]["strides"] == (2, 2) and steps[2]["filters"] == 3
-    assert steps[0]["units"] == 8
-
-
-def test_layer_steps_keep_an_activation_layer_that_follows_a_non_linearity():
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh"), keras.layers.ReLU()])
-    assert [(step["layer"], step["activation"]) for step in analysis.layer_steps(model)] == [
-        ("Dense", "tanh"), ("ReLU", "relu")]
-
-
-def test_calls_into_names_the_library_functions_an_answer_called():
-    from vae_keras import decoders
-
-    def by_hand(latent_dim):
-        return keras.Sequential([keras.Input((latent_dim,)), keras.layers.Dense(3)])
-
-    builder = decoders.build_dense_decoder  # an alias still counts
-
-    model, called = analysis.calls_into([decoders], lambda: builder(2, hidden_units=(4,)))
-    assert "vae_keras.decoders.build_dense_decoder" in called and model.output_shape == (None, 28, 28, 1)
-    assert analysis.calls_into(decoders, by_hand, 2)[1] == []
-    assert analysis.calls_into(keras, lambda size: size * 2, 7) == (14, [])  # a package: all its modules
-    assert analysis.calls_into(keras, by_hand, 2)[1]  # building layers runs Keras code
 
 
 def test_nearest_distance_is_the_mean_distance_to_the_closest_reference():

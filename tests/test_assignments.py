@@ -17,8 +17,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from vae_keras import assignments
-from vae_keras.repository import colab_url, install_target, read_course_settings
+from vae_keras.course import assignments, commands
+from vae_keras.course.repository import colab_url, install_target, read_course_settings
 
 pytestmark = pytest.mark.notebooks
 
@@ -261,8 +261,8 @@ def test_student_versions_finds_the_course_from_the_source(course, tmp_path_fact
 def test_student_versions_command_works_from_any_folder(course, tmp_path_factory, monkeypatch, capsys):
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     monkeypatch.chdir(elsewhere)
-    args = argparse.Namespace(source=str(course / "notebooks"), output=str(elsewhere / "x"))
-    assert assignments.student_versions_command(args) == 0
+    args = argparse.Namespace(command="student-versions", source=str(course / "notebooks"), output=str(elsewhere / "x"))
+    assert commands.run(args) == 0
     assert (elsewhere / "x" / "00_synthetic.ipynb").exists() and "1 exercises, 2 points" in capsys.readouterr().out
 
 
@@ -277,7 +277,7 @@ def test_student_versions_refuses_a_source_outside_any_course(tmp_path, monkeypa
 
 
 def test_command_prints_what_it_wrote(course, capsys):
-    assert assignments.student_versions_command(argparse.Namespace(source="notebooks", output="handout")) == 0
+    assert commands.run(argparse.Namespace(command="student-versions", source="notebooks", output="handout")) == 0
     printed = capsys.readouterr().out
     assert os.path.join("handout", "00_synthetic.ipynb") in printed and "1 exercises, 2 points" in printed
     assert (course / "handout" / "00_synthetic.ipynb").exists()

@@ -2,10 +2,11 @@
 
 import re
 
+import keras
 import numpy as np
 import pytest
 
-from vae_keras import checks
+from vae_keras.course import checks
 from vae_keras.decoders import build_dense_decoder
 from vae_keras.encoders import build_dense_encoder
 
@@ -109,3 +110,42 @@ def test_code_names_sees_the_names_a_function_and_its_nested_functions_use():
     names = checks.code_names(answer_with_a_nested_function)
     assert {"np", "logaddexp", "reduce", "max"} <= names
     assert "logsumexp" not in names
+
+
+def test_layer_steps_fold_activation_layers_so_that_styles_read_alike():
+    functional_input = keras.Input((4,))
+    h = keras.layers.Dense(8, activation="relu")(functional_input)
+    h = keras.layers.Reshape((2, 2, 2))(h)
+    h = keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same", activation="relu")(h)
+    functional = keras.Model(functional_input, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+    sequential = keras.Sequential([
+        keras.Input((4,)), keras.layers.Dense(8), keras.layers.Reshape((2, 2, 2)), keras.layers.ReLU(),
+        keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same"), keras.layers.Activation("relu"),
+        keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid")])
+    steps = checks.layer_steps(functional)
+    assert steps == checks.layer_steps(sequential)
+    assert [(step["layer"], step["activation"]) for step in steps] == [
+        ("Dense", "relu"), ("Reshape", "linear"), ("Conv2DTranspose", "relu"), ("Conv2D", "sigmoid")]
+    assert steps[2]["output"] == (4, 4, 3) and steps[2]["strides"] == (2, 2) and steps[2]["filters"] == 3
+    assert steps[0]["units"] == 8
+
+
+def test_layer_steps_keep_an_activation_layer_that_follows_a_non_linearity():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh"), keras.layers.ReLU()])
+    assert [(step["layer"], step["activation"]) for step in checks.layer_steps(model)] == [
+        ("Dense", "tanh"), ("ReLU", "relu")]
+
+
+def test_calls_into_names_the_library_functions_an_answer_called():
+    from vae_keras import decoders
+
+    def by_hand(latent_dim):
+        return keras.Sequential([keras.Input((latent_dim,)), keras.layers.Dense(3)])
+
+    builder = decoders.build_dense_decoder  # an alias still counts
+
+    model, called = checks.calls_into([decoders], lambda: builder(2, hidden_units=(4,)))
+    assert "vae_keras.decoders.build_dense_decoder" in called and model.output_shape == (None, 28, 28, 1)
+    assert checks.calls_into(decoders, by_hand, 2)[1] == []
+    assert checks.calls_into(keras, lambda size: size * 2, 7) == (14, [])  # a package: all its modules
+    assert checks.calls_into(keras, by_hand, 2)[1]  # building layers runs Keras code

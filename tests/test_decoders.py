@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from vae_keras import checks
+from vae_keras.course import checks
 from vae_keras.decoders import build_conv_decoder, build_dense_decoder
 from vae_keras.heads import HEADS
 from vae_keras.layers import ACTIVATIONS

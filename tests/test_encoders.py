@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from vae_keras import checks
+from vae_keras.course import checks
 from vae_keras.encoders import build_conv_encoder, build_dense_encoder
 from vae_keras.layers import Sampling
 

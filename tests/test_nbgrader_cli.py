@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from vae_keras import assignments
+from vae_keras.course import assignments
 
 pytestmark = pytest.mark.notebooks
 

@@ -7,6 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from vae_keras import plotting
+from vae_keras.course import figures, widgets
 from vae_keras.decoders import build_dense_decoder
 
 pytestmark = pytest.mark.usefixtures("close_figures")
@@ -121,7 +122,7 @@ def test_plot_latent_scatter_needs_two_latent_coordinates():
 
 def test_plot_activations_draws_one_panel_per_activation():
     t = np.linspace(-3, 3, 31).astype("float32")
-    fig = plotting.plot_activations(t, {"ReLU": np.maximum(t, 0), "tanh": np.tanh(t)})
+    fig = figures.plot_activations(t, {"ReLU": np.maximum(t, 0), "tanh": np.tanh(t)})
     assert [ax.get_title() for ax in fig.axes] == ["ReLU", "tanh"]
     curve = fig.axes[0].lines[-1]
     np.testing.assert_allclose(curve.get_ydata(), np.maximum(t, 0))
@@ -130,12 +131,12 @@ def test_plot_activations_draws_one_panel_per_activation():
 def test_plot_activations_refuses_a_curve_of_another_length():
     t = np.linspace(-3, 3, 31)
     with pytest.raises(ValueError, match=r"'ReLU' has shape \(30,\); expected the shape of t, \(31,\)"):
-        plotting.plot_activations(t, {"ReLU": np.zeros(30)})
+        figures.plot_activations(t, {"ReLU": np.zeros(30)})
 
 
 def test_plot_head_ranges_pairs_each_head_with_a_histogram_of_its_data():
     data = {"sigmoid": IMAGES, "tanh": 2 * IMAGES - 1}
-    fig = plotting.plot_head_ranges(data)
+    fig = figures.plot_head_ranges(data)
     assert len(fig.axes) == 4
     assert [ax.get_title() for ax in fig.axes[:2]] == ["sigmoid head", "tanh head"]
     tanh_curve = fig.axes[1].lines[0].get_ydata()
@@ -145,42 +146,42 @@ def test_plot_head_ranges_pairs_each_head_with_a_histogram_of_its_data():
 
 def test_plot_head_ranges_refuses_an_unknown_head():
     with pytest.raises(ValueError, match=r"Unknown output head\(s\) \['relu'\]"):
-        plotting.plot_head_ranges({"relu": IMAGES})
+        figures.plot_head_ranges({"relu": IMAGES})
 
 
 def test_plot_bce_curves_draws_a_curve_per_target_and_shades_negative_outputs():
     x_hat = np.linspace(-1, 0.99, 50)
-    fig = plotting.plot_bce_curves(x_hat, {1.0: -np.log(np.clip(x_hat, 1e-7, 1)), 0.0: np.zeros(50)})
+    fig = figures.plot_bce_curves(x_hat, {1.0: -np.log(np.clip(x_hat, 1e-7, 1)), 0.0: np.zeros(50)})
     [ax] = fig.axes
     assert [line.get_label() for line in ax.lines[:2]] == ["target x = 1", "target x = 0"]
     assert len(ax.patches) == 1  # the clipped region x_hat <= 0
-    assert not plotting.plot_bce_curves(x_hat[25:], {0.0: np.zeros(25)}).axes[0].patches
+    assert not figures.plot_bce_curves(x_hat[25:], {0.0: np.zeros(25)}).axes[0].patches
 
 
 def test_plot_bce_curves_needs_a_loss_per_output():
     with pytest.raises(ValueError, match="target 1 has 10 values; expected one per x_hat, 50"):
-        plotting.plot_bce_curves(np.linspace(0, 1, 50), {1.0: np.zeros(10)})
+        figures.plot_bce_curves(np.linspace(0, 1, 50), {1.0: np.zeros(10)})
 
 
 def test_color_out_of_range_marks_pixels_below_blue_and_above_red():
     images = np.array([[[-0.5, 0.0], [0.5, 1.5]]], dtype="float32")[..., None]  # (1, 2, 2, 1)
-    rgb = plotting.color_out_of_range(images)
+    rgb = figures.color_out_of_range(images)
     assert rgb.shape == (1, 2, 2, 3)
     assert rgb[0, 0, 0, 2] > rgb[0, 0, 0, 0]  # below: blue
     assert rgb[0, 1, 1, 0] > rgb[0, 1, 1, 2]  # above: red
     np.testing.assert_allclose(rgb[0, 0, 1], 0.0)  # in range: grey levels
     np.testing.assert_allclose(rgb[0, 1, 0], 0.5)
-    np.testing.assert_allclose(plotting.color_out_of_range(images * 2 - 1, (-1, 1))[0, 1, 0], 0.5)
+    np.testing.assert_allclose(figures.color_out_of_range(images * 2 - 1, (-1, 1))[0, 1, 0], 0.5)
 
 
 def test_color_out_of_range_refuses_colour_images():
     with pytest.raises(ValueError, match=r"got \(2, 4, 4, 3\)"):
-        plotting.color_out_of_range(np.zeros((2, 4, 4, 3)))
+        figures.color_out_of_range(np.zeros((2, 4, 4, 3)))
 
 
 def test_plot_out_of_range_shows_histograms_and_a_coloured_strip():
     outputs = {"sigmoid head": IMAGES, "linear head": 1.4 * IMAGES - 0.2}
-    fig = plotting.plot_out_of_range(outputs, show="linear head", n=4)
+    fig = figures.plot_out_of_range(outputs, show="linear head", n=4)
     histogram, strip = fig.axes
     assert [text.get_text() for text in histogram.get_legend().get_texts()][:2] == list(outputs)
     assert strip.images[0].get_array().shape == (28, 4 * 28, 3)
@@ -189,24 +190,24 @@ def test_plot_out_of_range_shows_histograms_and_a_coloured_strip():
 
 def test_plot_out_of_range_needs_the_shown_set():
     with pytest.raises(ValueError, match="show='tanh' is not one of the outputs"):
-        plotting.plot_out_of_range({"linear": IMAGES}, show="tanh")
+        figures.plot_out_of_range({"linear": IMAGES}, show="tanh")
 
 
 def test_plot_value_grids_writes_every_value():
     grids = {"ones": np.ones((3, 3)), "steps": np.arange(6.0).reshape(2, 3)}
-    fig = plotting.plot_value_grids(grids)
+    fig = figures.plot_value_grids(grids)
     assert [ax.get_title() for ax in fig.axes] == ["ones", "steps"]
     assert [text.get_text() for text in fig.axes[1].texts] == ["0", "1", "2", "3", "4", "5"]
 
 
 def test_plot_value_grids_needs_2d_arrays():
     with pytest.raises(ValueError, match=r"'image' has shape \(1, 3, 3\); expected a 2-D array"):
-        plotting.plot_value_grids({"image": np.ones((1, 3, 3))})
+        figures.plot_value_grids({"image": np.ones((1, 3, 3))})
 
 
 def test_plot_training_comparison_plots_losses_and_times(trained):
     _, history = trained
-    fig = plotting.plot_training_comparison({"a": history, "b": history.history}, {"a": 1.5, "b": 3.0})
+    fig = figures.plot_training_comparison({"a": history, "b": history.history}, {"a": 1.5, "b": 3.0})
     losses, times = fig.axes
     assert len(losses.lines) == 2 and len(losses.lines[0].get_xdata()) == len(history.history["val_loss"])
     assert [bar.get_height() for bar in times.patches] == [1.5, 3.0]
@@ -214,14 +215,14 @@ def test_plot_training_comparison_plots_losses_and_times(trained):
 
 def test_plot_training_comparison_checks_its_inputs():
     with pytest.raises(ValueError, match="the same models in both"):
-        plotting.plot_training_comparison({"a": {"val_loss": [1.0]}}, {"b": 1.0})
+        figures.plot_training_comparison({"a": {"val_loss": [1.0]}}, {"b": 1.0})
     with pytest.raises(ValueError, match="The history of 'a' has no 'val_loss'"):
-        plotting.plot_training_comparison({"a": {"loss": [1.0]}}, {"a": 1.0})
+        figures.plot_training_comparison({"a": {"loss": [1.0]}}, {"a": 1.0})
 
 
 def test_plot_checkerboard_spectra_has_a_row_per_set():
     checkerboard = np.indices((28, 28)).sum(axis=0) % 2 * np.ones((4, 1, 1))
-    fig = plotting.plot_checkerboard_spectra({"checkerboard": checkerboard[..., None], "digits": IMAGES}, n=2)
+    fig = figures.plot_checkerboard_spectra({"checkerboard": checkerboard[..., None], "digits": IMAGES}, n=2)
     assert [len(ax.images) for ax in fig.axes] == [1] * 6  # 2 images and a spectrum per row
     assert fig.axes[2].get_title().endswith("Nyquist share 100.0%")
     assert fig.axes[0].get_title() == "checkerboard"
@@ -229,11 +230,11 @@ def test_plot_checkerboard_spectra_has_a_row_per_set():
 
 def test_plot_checkerboard_spectra_needs_n_images():
     with pytest.raises(ValueError, match="'few' has 2 images; expected at least n = 3"):
-        plotting.plot_checkerboard_spectra({"few": IMAGES[:2]}, n=3)
+        figures.plot_checkerboard_spectra({"few": IMAGES[:2]}, n=3)
 
 
 def test_plot_nll_by_k_draws_the_nll_under_minus_elbo():
-    fig = plotting.plot_nll_by_k({100: 90.0, 1: 95.0, 10: 92.0}, elbo=-95.5)
+    fig = figures.plot_nll_by_k({100: 90.0, 1: 95.0, 10: 92.0}, elbo=-95.5)
     [ax] = fig.axes
     nll_line, elbo_line = ax.lines
     np.testing.assert_array_equal(nll_line.get_xdata(), [1, 10, 100])
@@ -244,12 +245,12 @@ def test_plot_nll_by_k_draws_the_nll_under_minus_elbo():
 
 def test_plot_nll_by_k_needs_values():
     with pytest.raises(ValueError, match="at least one k"):
-        plotting.plot_nll_by_k({}, elbo=-90.0)
+        figures.plot_nll_by_k({}, elbo=-90.0)
 
 
 def test_plot_active_units_sorts_the_variances():
     z_mean = np.random.default_rng(0).standard_normal((100, 5)) * np.array([0.01, 1.0, 0.1, 3.0, 0.3])
-    fig = plotting.plot_active_units({"model": z_mean})
+    fig = figures.plot_active_units({"model": z_mean})
     curve, threshold = fig.axes[0].lines
     np.testing.assert_allclose(curve.get_ydata(), np.sort(np.var(z_mean, axis=0))[::-1])
     assert threshold.get_ydata()[0] == 0.01
@@ -257,7 +258,7 @@ def test_plot_active_units_sorts_the_variances():
 
 def test_plot_active_units_needs_codes_of_shape_n_by_latent_dim():
     with pytest.raises(ValueError, match=r"shape \(100,\); expected \(n, latent_dim\)"):
-        plotting.plot_active_units({"model": np.zeros(100)})
+        figures.plot_active_units({"model": np.zeros(100)})
 
 
 def _png_pixels(png):
@@ -279,7 +280,7 @@ def _sum_decoder(latent_dim):
 
 def test_latent_explorer_redraws_the_decoded_image_when_a_slider_moves():
     pytest.importorskip("ipywidgets")
-    explorer = plotting.latent_explorer(_sum_decoder(2), interactive=True)
+    explorer = widgets.latent_explorer(_sum_decoder(2), interactive=True)
     assert len(explorer.sliders) == 2 and [s.description for s in explorer.sliders] == ["z[0]", "z[1]"]
     np.testing.assert_allclose(_png_pixels(explorer.image.value), 0.5, atol=1 / 255)  # z = 0: sigmoid(0)
     explorer.sliders[0].value, explorer.sliders[1].value = 1.0, 1.5
@@ -291,7 +292,7 @@ def test_latent_explorer_redraws_the_decoded_image_when_a_slider_moves():
 def test_interpolation_explorer_shows_the_pixel_blend_and_the_decoded_path():
     pytest.importorskip("ipywidgets")
     x_a, x_b = np.zeros((4, 4, 1)), np.ones((4, 4, 1))
-    explorer = plotting.interpolation_explorer(_sum_decoder(3), np.full(3, -1.0), np.full(3, 1.0),
+    explorer = widgets.interpolation_explorer(_sum_decoder(3), np.full(3, -1.0), np.full(3, 1.0),
                                                images=(x_a, x_b), interactive=True)
     explorer.slider.value = 0.25  # blend 0.25; z_t = -0.5 in every latent: sigmoid(-1.5)
     pixels = _png_pixels(explorer.image.value)
@@ -301,32 +302,32 @@ def test_interpolation_explorer_shows_the_pixel_blend_and_the_decoded_path():
 
 
 def test_explorers_draw_a_closed_static_figure_without_widgets():
-    explorer = plotting.latent_explorer(build_dense_decoder(2, hidden_units=(8,)), interactive=False)
+    explorer = widgets.latent_explorer(build_dense_decoder(2, hidden_units=(8,)), interactive=False)
     assert isinstance(explorer, Figure) and len(shown_images(explorer)) == 2 * 7
     assert explorer.number not in plt.get_fignums()  # closed: a notebook shows it once, as the cell's value
-    path = plotting.interpolation_explorer(build_dense_decoder(2, hidden_units=(8,)), [0, 0], [1, 1],
+    path = widgets.interpolation_explorer(build_dense_decoder(2, hidden_units=(8,)), [0, 0], [1, 1],
                                            images=(IMAGES[0], IMAGES[1]), interactive=False, steps=5)
     assert len(shown_images(path)) == 2 * 5
 
 
 def test_explorers_are_static_in_quick_mode_and_outside_a_kernel(monkeypatch):
     monkeypatch.setenv("VAE_KERAS_QUICK", "1")
-    assert not plotting.widgets_available()
+    assert not widgets.widgets_available()
     monkeypatch.setenv("VAE_KERAS_QUICK", "0")
-    assert not plotting.widgets_available()  # pytest runs no Jupyter kernel
-    assert isinstance(plotting.latent_explorer(build_dense_decoder(2, hidden_units=(8,))), Figure)
+    assert not widgets.widgets_available()  # pytest runs no Jupyter kernel
+    assert isinstance(widgets.latent_explorer(build_dense_decoder(2, hidden_units=(8,))), Figure)
 
 
 def test_explorers_refuse_codes_of_the_wrong_size():
     decoder = build_dense_decoder(2, hidden_units=(8,))
     with pytest.raises(ValueError, match=r"starting code z of shape \(2,\); got \(3,\)"):
-        plotting.latent_explorer(decoder, z=np.zeros(3), interactive=False)
+        widgets.latent_explorer(decoder, z=np.zeros(3), interactive=False)
     with pytest.raises(ValueError, match=r"z_a and z_b of shape \(2,\); got \(2,\) and \(3,\)"):
-        plotting.interpolation_explorer(decoder, np.zeros(2), np.zeros(3), interactive=False)
+        widgets.interpolation_explorer(decoder, np.zeros(2), np.zeros(3), interactive=False)
 
 
 def test_plot_sigma_sweep_draws_error_and_kl_against_sigma():
-    fig = plotting.plot_sigma_sweep([0.05, 0.1, 0.2], [0.12, 0.13, 0.15], [50.0, 30.0, 20.0],
+    fig = figures.plot_sigma_sweep([0.05, 0.1, 0.2], [0.12, 0.13, 0.15], [50.0, 30.0, 20.0],
                                     learned=(0.11, 0.11, 28.0))
     left, right = fig.axes
     assert left.get_xscale() == "log" and right.get_xscale() == "log"
@@ -334,17 +335,17 @@ def test_plot_sigma_sweep_draws_error_and_kl_against_sigma():
     np.testing.assert_allclose(left.lines[1].get_ydata(), [0.05, 0.1, 0.2])  # the line error = σ
     np.testing.assert_allclose(right.lines[0].get_ydata(), [50, 30, 20])
     assert [line.get_label() for line in right.lines] == ["σ fixed", "σ learned"]
-    assert len(plotting.plot_sigma_sweep([0.1], [0.1], [3.0]).axes[1].lines) == 1
+    assert len(figures.plot_sigma_sweep([0.1], [0.1], [3.0]).axes[1].lines) == 1
     with pytest.raises(ValueError, match="one σ, error and KL per model; got 2, 1, 2"):
-        plotting.plot_sigma_sweep([0.1, 0.2], [0.1], [1.0, 2.0])
+        figures.plot_sigma_sweep([0.1, 0.2], [0.1], [1.0, 2.0])
 
 
 def test_plot_sigma_trace_draws_both_curves_per_epoch():
-    ax = plotting.plot_sigma_trace([0.5, 0.3, 0.2], [0.25, 0.2, 0.19]).axes[0]
+    ax = figures.plot_sigma_trace([0.5, 0.3, 0.2], [0.25, 0.2, 0.19]).axes[0]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.5, 0.3, 0.2])
     np.testing.assert_allclose(ax.lines[1].get_xdata(), [1, 2, 3])
     with pytest.raises(ValueError, match="one σ and one error per epoch"):
-        plotting.plot_sigma_trace([0.5, 0.3], [0.2])
+        figures.plot_sigma_trace([0.5, 0.3], [0.2])
 
 
 # --- Tables of real-valued measurements (notebook 06) ----------------------------------------
@@ -354,29 +355,29 @@ NAMES = ["a", "b", "c", "d"]
 
 
 def test_plot_learned_sigma_sorts_one_bar_per_feature():
-    fig = plotting.plot_learned_sigma([0.5, 0.1, 0.9, 0.3], NAMES)
+    fig = figures.plot_learned_sigma([0.5, 0.1, 0.9, 0.3], NAMES)
     (ax,) = fig.axes
     assert [bar.get_width() for bar in ax.patches] == pytest.approx([0.1, 0.3, 0.5, 0.9])
     assert [label.get_text() for label in ax.get_yticklabels()] == ["b", "d", "a", "c"]
     with pytest.raises(ValueError, match="one feature name per σ, 4; got 3"):
-        plotting.plot_learned_sigma([0.5, 0.1, 0.9, 0.3], NAMES[:3])
+        figures.plot_learned_sigma([0.5, 0.1, 0.9, 0.3], NAMES[:3])
 
 
 def test_plot_marginals_draws_real_and_generated_per_feature():
-    fig = plotting.plot_marginals(TABLE, TABLE[:50] + 1, NAMES, features=[0, 3], ncols=3)
+    fig = figures.plot_marginals(TABLE, TABLE[:50] + 1, NAMES, features=[0, 3], ncols=3)
     drawn = [ax for ax in fig.axes if ax.patches]
     assert [ax.get_title() for ax in drawn] == ["a", "d"]
     assert len(drawn[0].patches) == 2 * 25  # two histograms of 25 bins
     with pytest.raises(ValueError, match="the same d; got"):
-        plotting.plot_marginals(TABLE, TABLE[:, :3], NAMES)
+        figures.plot_marginals(TABLE, TABLE[:, :3], NAMES)
     with pytest.raises(ValueError, match="Expected 4 feature names; got 2"):
-        plotting.plot_marginals(TABLE, TABLE, NAMES[:2])
+        figures.plot_marginals(TABLE, TABLE, NAMES[:2])
 
 
 def test_plot_correlations_shows_both_matrices_and_their_difference():
     generated = TABLE.copy()
     generated[:, 1] = TABLE[:, 0] * 10
-    fig = plotting.plot_correlations(TABLE, generated, NAMES)
+    fig = figures.plot_correlations(TABLE, generated, NAMES)
     heat_maps = shown_images(fig)
     assert len(heat_maps) == 3
     real, gen, difference = (np.asarray(ax.images[0].get_array()) for ax in heat_maps)
@@ -385,4 +386,4 @@ def test_plot_correlations_shows_both_matrices_and_their_difference():
     assert gen[0, 1] == pytest.approx(1.0)
     assert "mean |Δ| off the diagonal" in heat_maps[2].get_title()
     with pytest.raises(ValueError, match="Expected 4 feature names; got 3"):
-        plotting.plot_correlations(TABLE, generated, NAMES[:3])
+        figures.plot_correlations(TABLE, generated, NAMES[:3])

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from vae_keras import repository
+from vae_keras.course import repository
 
 ROOT = Path(__file__).resolve().parents[1]
 BADGE = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vae_keras import runtime
+from vae_keras.course import runtime
 
 
 @pytest.mark.parametrize("value, quick", [("1", True), ("true", True), ("YES", True), (" 1 ", True),

@@ -8,10 +8,11 @@ import pytest
 from keras import ops
 
 import vae_keras
-from vae_keras import KLWarmup, checks, datasets
+from vae_keras import KLWarmup, datasets
+from vae_keras.callbacks import StopOnNonFiniteLoss
+from vae_keras.course import checks
 from vae_keras.decoders import build_dense_decoder
 from vae_keras.encoders import build_dense_encoder
-from vae_keras.vae import StopOnNonFiniteLoss
 
 LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
 

@@ -41,43 +41,15 @@ def main(argv=None):
     _add_train_arguments(commands.add_parser(
         "train", help="train a VAE, print its test ELBO, save the model and figures",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter, allow_abbrev=False))
-    set_repo = commands.add_parser(
-        "set-repo", help="point the Colab badges and install cells (notebooks, README) at OWNER/NAME")
-    set_repo.add_argument("repository", help="the GitHub repository, as OWNER/NAME")
-    set_repo.add_argument("--branch", default="main", help="the branch the badges open")
-    student = commands.add_parser(
-        "student-versions", help="write the student notebooks: solutions stubbed, hidden tests removed")
-    student.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
-    student.add_argument("--output", default="student", help="folder for the student notebooks")
+    from vae_keras.course import commands as course_commands  # the program may use both packages
+
+    course_commands.add_commands(commands)
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = parser.parse_args(argv)  # --backend-logs acts in vae_keras/__init__.py, before the backend loads
+    args = parser.parse_args(argv)  # --backend-logs acts below, before the backend loads
     args.given = {word.split("=")[0] for word in argv if word.startswith("--")}  # the flags the user wrote
-    if args.command == "set-repo":
-        return set_repo_command(args)
-    if args.command == "student-versions":
-        from vae_keras.assignments import student_versions_command
-
-        return student_versions_command(args)
+    if args.command in course_commands.COMMANDS:
+        return course_commands.run(args)
     return train(args)
-
-
-def set_repo_command(args):
-    """Runs ``python -m vae_keras set-repo``: points the course at another repository and branch.
-
-    Args:
-        args: the parsed arguments, with `repository` and `branch`.
-
-    Returns:
-        The exit status: 0; 2 after one ``error:`` line on stderr when `set_repository` rejects them.
-    """
-    from vae_keras.repository import set_repository
-
-    try:
-        changed = set_repository(args.repository, args.branch)
-    except ValueError as problem:
-        return error(problem)
-    print(f"course.toml now points to {args.repository}@{args.branch}; rewrote {len(changed)} notebooks.")
-    return 0
 
 
 def _add_train_arguments(p):
@@ -165,7 +137,7 @@ def train(args):
     import keras
 
     from vae_keras import datasets, devices, evaluation, plotting
-    from vae_keras.vae import StopOnNonFiniteLoss
+    from vae_keras.callbacks import StopOnNonFiniteLoss
 
     print(f"Keras {keras.__version__} on the {keras.backend.backend()} backend.")
     keras.utils.set_random_seed(args.seed)  # this program's data order too: the same command, the same run
@@ -325,7 +297,7 @@ def _build_model_and_data(args, data):
     if binarize:
         x_test = datasets.binarize(x_test, seed=args.seed)
     vae = vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim or 2, head=args.head,
-                              reconstruction=likelihood, beta=args.beta, activation=args.activation,
+                              likelihood=likelihood, beta=args.beta, activation=args.activation,
                               binarize=binarize, sigma=args.sigma, learn_sigma=args.learn_sigma,
                               learning_rate=learning_rate, seed=args.seed)
     return vae, x_train, x_test, scaler.inverse_transform
@@ -355,5 +327,20 @@ def _write_figures(vae, data, x_test, to_pixels, history, folder, plotting):
     return [plotting.save(fig, os.path.join(folder, name)) for name, fig in figures.items()]
 
 
+def _hide_native_logs():
+    """What native code writes to the stderr file descriptor (TensorFlow's and XLA's C++ log lines)
+    goes to /dev/null for the rest of this program, while Python's own sys.stderr (warnings, errors,
+    tracebacks, the ``error:`` lines) stays on the terminal."""
+    sys.stderr.flush()
+    python_stderr = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(python_stderr, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
+
+
 if __name__ == "__main__":
+    # Before any backend loads (importing vae_keras loads none), unless the user asks for them.
+    if "--backend-logs" not in sys.argv[1:]:
+        _hide_native_logs()
     sys.exit(main())

@@ -1,5 +1,7 @@
 """Ready-made VAEs: pick an encoder, a decoder and an output head by name."""
 
+import warnings
+
 import keras
 
 from vae_keras.decoders import build_conv_decoder, build_dense_decoder
@@ -12,9 +14,9 @@ ENCODERS = ("dense", "conv")
 DECODERS = ("dense", "transpose", "upsample")
 
 
-def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", reconstruction=None,
+def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", likelihood=None,
               beta=1.0, activation="relu", binarize=False, sigma=None, learn_sigma=None,
-              learning_rate=1e-3, seed=None):
+              learning_rate=1e-3, seed=None, reconstruction=None):
     """A compiled VAE for 28×28×1 images.
 
     Args:
@@ -22,7 +24,8 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", re
         decoder: "dense", "transpose" (Conv2DTranspose) or "upsample" (UpSampling2D + Conv2D).
         latent_dim: size of z, a positive int.
         head: the decoder's output head, one of `vae_keras.heads.HEADS`.
-        reconstruction: the likelihood (see `VAE`); by default the one the head is matched to.
+        likelihood: the likelihood p(x|z) (see `VAE`); by default the one the head is matched to.
+        reconstruction: deprecated alias of `likelihood`.
         beta, binarize, sigma, learn_sigma: as for `VAE`.
         activation: the hidden layers' activation.
         learning_rate: Adam's learning rate, a positive number or a schedule (see `cosine_decay`).
@@ -35,7 +38,11 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", re
     check_choice(encoder, ENCODERS, "encoder")
     check_choice(decoder, DECODERS, "decoder")
     _check_learning_rate(learning_rate)
-    reconstruction = check_pairing(head, reconstruction or get_head(head).likelihood)
+    if reconstruction is not None:
+        warnings.warn("build_vae(reconstruction=...) is deprecated: pass likelihood=... instead.",
+                      DeprecationWarning, stacklevel=2)
+        likelihood = reconstruction
+    likelihood = check_pairing(head, likelihood or get_head(head).likelihood)
     if encoder == "dense":
         enc = build_dense_encoder(latent_dim, activation=activation, seed=seed)
     else:
@@ -44,7 +51,7 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", re
         dec = build_dense_decoder(latent_dim, activation=activation, head=head, seed=seed)
     else:
         dec = build_conv_decoder(latent_dim, upsampling=decoder, activation=activation, head=head, seed=seed)
-    vae = VAE(enc, dec, reconstruction=reconstruction, beta=beta, binarize=binarize, sigma=sigma,
+    vae = VAE(enc, dec, likelihood=likelihood, beta=beta, binarize=binarize, sigma=sigma,
               learn_sigma=learn_sigma, seed=seed)
     return compile_vae(vae, learning_rate)
 

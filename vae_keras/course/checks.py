@@ -7,6 +7,7 @@ Visible test cells in the notebooks call these; nbgrader counts an AssertionErro
 failed test and shows the message to the learner.
 """
 
+import keras
 import numpy as np
 from keras import ops
 
@@ -202,3 +203,112 @@ def code_names(function):
         names |= set(code.co_names)
         codes += [const for const in code.co_consts if hasattr(const, "co_names")]
     return names
+
+
+# --- Reading an answer's model and calls, for grading tests -----------------------------
+
+
+_REARRANGING_LAYERS = ("Reshape", "Flatten")
+_ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu",
+                      "PReLU": "prelu", "Softmax": "softmax"}
+
+
+def _activation_name(activation):
+    return getattr(activation, "__name__", type(activation).__name__)
+
+
+def layer_steps(model):
+    """The layers of `model` that compute something, in order, each with the activation it applies.
+
+    An activation layer (Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax) right after a layer
+    whose own activation is linear (with only a Reshape or Flatten between them) is folded into that
+    layer's step, so that `Conv2D(16, 3)` followed by `ReLU()` reads like
+    `Conv2D(16, 3, activation="relu")`, and a Sequential model reads like the same functional one.
+    Input layers are left out; nested models are read layer by layer.
+
+    Args:
+        model: a built Keras model.
+
+    Returns:
+        A list of dicts, one per step: "layer" (the class name), "output" (the output shape without
+        the batch axis), "activation" (a name, "linear" when none), and each of "units", "filters",
+        "kernel_size", "strides", "padding" and "size" that the layer has.
+    """
+    steps = []
+
+    def walk(layers):
+        for layer in layers:
+            if isinstance(layer, keras.layers.InputLayer):
+                continue
+            if isinstance(layer, keras.Model):
+                walk(layer.layers)
+                continue
+            kind = type(layer).__name__
+            if kind in _ACTIVATION_LAYERS:
+                name = _ACTIVATION_LAYERS[kind] or _activation_name(layer.activation)
+                target = len(steps) - 1  # an element-wise activation commutes with a Reshape or Flatten
+                while target > 0 and steps[target]["layer"] in _REARRANGING_LAYERS:
+                    target -= 1
+                if target >= 0 and steps[target]["activation"] == "linear":
+                    steps[target]["activation"] = name
+                    continue
+                steps.append({"layer": kind, "output": tuple(layer.output.shape[1:]), "activation": name})
+                continue
+            step = {"layer": kind, "output": tuple(layer.output.shape[1:]),
+                    "activation": _activation_name(layer.activation) if hasattr(layer, "activation") else "linear"}
+            for attribute in ("units", "filters", "kernel_size", "strides", "padding", "size"):
+                if hasattr(layer, attribute):
+                    value = getattr(layer, attribute)
+                    step[attribute] = tuple(value) if isinstance(value, list) else value
+            steps.append(step)
+
+    walk(model.layers)
+    return steps
+
+
+def calls_into(modules, function, *args, **kwargs):
+    """Runs function(*args, **kwargs) and notes which Python functions of `modules` it called.
+
+    A test can check with it that an answer builds something itself rather than calling the
+    library function that does it, however the answer reaches that function (an alias, an
+    import, another builder that calls it).
+
+    Args:
+        modules: a module or package, or a list of them; a package stands for every module in it.
+        function: the callable to run.
+        *args, **kwargs: passed to `function`.
+
+    Returns:
+        (result, called): what `function` returned, and the sorted names ("module.function") of
+        the functions of `modules` that ran during the call.
+    """
+    import os
+    import sys
+
+    modules = modules if isinstance(modules, (list, tuple)) else [modules]
+    files, folders = set(), []
+    for module in modules:
+        path = os.path.realpath(module.__file__)
+        if os.path.basename(path) == "__init__.py":
+            folders.append(os.path.dirname(path) + os.sep)
+        else:
+            files.add(path)
+    verdicts, called = {}, set()
+
+    def inside(filename):
+        if filename not in verdicts:
+            path = os.path.realpath(filename)
+            verdicts[filename] = path in files or any(path.startswith(folder) for folder in folders)
+        return verdicts[filename]
+
+    def profile(frame, event, arg):
+        if event == "call" and inside(frame.f_code.co_filename):
+            called.add(f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}")
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        result = function(*args, **kwargs)
+    finally:
+        sys.setprofile(previous)
+    return result, sorted(called)

@@ -1,10 +1,13 @@
-"""What the notebooks call while they run: quick mode, and the settings that depend on it.
+"""What the notebooks call while they run: quick mode, the settings that depend on it, and a
+setup cell without the backend's log lines.
 
 Quick mode (``VAE_KERAS_QUICK=1``, set by the test suite) shrinks data and epochs so that
 every notebook runs in seconds; without it the notebooks train for real.
 """
 
+import contextlib
 import os
+import sys
 
 QUICK_ENV = "VAE_KERAS_QUICK"
 
@@ -61,3 +64,33 @@ def describe_setup():
 
     mode = "QUICK mode (small data, few epochs)" if quick_mode() else "full mode"
     return f"Keras {keras.__version__}, backend {keras.backend.backend()}, {mode}."
+
+
+@contextlib.contextmanager
+def quiet_backend_logs():
+    """Hides the backend's native log lines while the block runs, e.g. ``import keras``.
+
+    TensorFlow and XLA write C++ log lines ("Could not find cuda drivers", oneDNN, cpu_feature_guard,
+    ...) straight to the process's stderr file descriptor, whatever ``TF_CPP_MIN_LOG_LEVEL`` says.
+    Inside the block that descriptor points to /dev/null; afterwards it is restored, so later errors
+    show as usual. Python's own exceptions are not affected: one raised in the block still shows.
+    On leaving, the block runs one tiny operation, if Keras was imported, so that the backend's
+    one-time device set-up (and its log lines) happens inside it too.
+
+    Example:
+        with runtime.quiet_backend_logs():
+            import keras
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+        if "keras" in sys.modules:
+            sys.modules["keras"].ops.convert_to_numpy(sys.modules["keras"].ops.zeros((1,)))
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)

@@ -10,7 +10,6 @@ runs a notebook and scores its test cells the way ``nbgrader autograde`` does.
 
 import glob
 import os
-import sys
 from typing import NamedTuple
 
 STUB = "raise NotImplementedError()"
@@ -74,7 +73,7 @@ def student_versions(source="notebooks", output="student", root=None):
     import nbformat
     from nbgrader.nbgraderformat import ValidationError
 
-    from vae_keras.repository import find_course_root, read_course_settings, rewrite_notebook
+    from vae_keras.course.repository import find_course_root, read_course_settings, rewrite_notebook
 
     paths = sorted(glob.glob(os.path.join(source, "*.ipynb")))
     if not paths:
@@ -112,27 +111,6 @@ def exercises(notebook):
     notebook = _read(notebook)
     return {cell.metadata["nbgrader"]["grade_id"]: float(cell.metadata["nbgrader"]["points"])
             for cell in notebook.cells if utils.is_grade(cell)}
-
-
-def student_versions_command(args):
-    """Runs ``python -m vae_keras student-versions [--source notebooks] [--output student]``.
-
-    Args:
-        args: the parsed arguments, with `source` and `output` folders.
-
-    Returns:
-        The exit status: 0, or 2 after printing ``error: <message>`` to stderr.
-    """
-    try:
-        written = student_versions(args.source, args.output)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(f"Wrote {len(written)} student notebooks (solutions stubbed, hidden tests and outputs removed):")
-    for path in written:
-        points = exercises(path)
-        print(f"  {path}: {len(points)} exercises, {sum(points.values()):g} points")
-    return 0
 
 
 # --- Grading ------------------------------------------------------------------------------
