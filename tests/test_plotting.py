@@ -310,10 +310,7 @@ def test_explorers_draw_a_closed_static_figure_without_widgets():
     assert len(shown_images(path)) == 2 * 5
 
 
-def test_explorers_are_static_in_quick_mode_and_outside_a_kernel(monkeypatch):
-    monkeypatch.setenv("VAE_KERAS_QUICK", "1")
-    assert not widgets.widgets_available()
-    monkeypatch.setenv("VAE_KERAS_QUICK", "0")
+def test_explorers_are_static_outside_a_kernel():
     assert not widgets.widgets_available()  # pytest runs no Jupyter kernel
     assert isinstance(widgets.latent_explorer(build_dense_decoder(2, hidden_units=(8,))), Figure)
 

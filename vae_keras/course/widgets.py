@@ -9,15 +9,11 @@ from vae_keras.plotting import image_grid  # noqa: F401
 
 def widgets_available():
     """Whether an interactive widget can be shown here: ipywidgets is installed, the code runs in a
-    Jupyter kernel (Jupyter, JupyterLab, VS Code, Colab) and quick mode is off.
+    Jupyter kernel (Jupyter, JupyterLab, VS Code, Colab).
 
     Returns:
         A bool. The explorers below draw a static figure instead when it is False.
     """
-    from vae_keras.course import runtime
-
-    if runtime.quick_mode():
-        return False
     try:
         import ipywidgets  # noqa: F401
         from IPython import get_ipython
