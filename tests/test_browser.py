@@ -1,0 +1,154 @@
+"""Notebook 04 in a real front end: JupyterLab in headless Chromium, as a learner runs it.
+
+A JupyterLab server on a free localhost port serves a copy of the notebook (quick mode); Debian's
+`chromium`, driven by Playwright's Python client, opens it, runs every cell from the Run menu, and
+checks that the notebook executed, that the latent explorer renders as a widget (sliders and an
+image, not the text "VBox(...)"), and that dragging a slider changes the decoded image's pixels.
+Skipped, with the reason, where Chromium, Playwright or JupyterLab is missing.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "04_generating_new_data.ipynb"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+RUN_TIMEOUT_S = 300
+
+# The image's pixels, read in the page: the decoded PNG drawn on a canvas, as a list of grey values.
+PIXELS_JS = """(img) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const context = canvas.getContext("2d");
+    context.drawImage(img, 0, 0);
+    const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const grey = [];
+    for (let i = 0; i < rgba.length; i += 4) grey.push(rgba[i]);
+    return grey;
+}"""
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A JupyterLab server on localhost serving a copy of notebook 04: (url of the notebook, its process)."""
+    if CHROMIUM is None:
+        pytest.skip("no real browser: Debian's chromium is not installed (apt-get install -y chromium)")
+    pytest.importorskip("playwright.sync_api", reason="Playwright's Python client is missing (pip install playwright)")
+    pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (pip install jupyterlab)")
+    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Every cell stays in the page (no virtual scrolling), so the test can read every prompt.
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, "VAE_KERAS_QUICK": "1", "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--allow-root"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.time() > deadline:
+                server.kill()
+                pytest.fail("JupyterLab did not start within 60 s")
+            time.sleep(0.5)
+    yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}"
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def prompts(page):
+    """The input prompts of the notebook's code cells, e.g. ["[1]:", "[*]:", "[ ]:"]."""
+    return page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
+
+
+def test_notebook_04_runs_in_jupyterlab_and_its_slider_redraws_the_decoded_image(jupyterlab, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(jupyterlab)
+            page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+            page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+            page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+
+            deadline = time.time() + RUN_TIMEOUT_S
+            while True:
+                shown = [prompt.strip() for prompt in prompts(page)]
+                if shown and all(prompt[1:-2].strip().isdigit() for prompt in shown):
+                    break
+                idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count()
+                started = any(prompt[1:-2].strip() for prompt in shown)
+                assert not (idle and started and "[*]:" not in shown), (
+                    f"the notebook stopped before its end (an error?); prompts: {shown}")
+                assert time.time() < deadline, f"the notebook did not finish in {RUN_TIMEOUT_S} s; prompts: {shown}"
+                time.sleep(1)
+
+            outputs = page.locator(".jp-Notebook .jp-OutputArea").all_inner_texts()
+            assert not any("Traceback (most recent call last)" in text for text in outputs)
+            assert not any(text.strip().startswith(("VBox(", "HBox(")) for text in outputs), (
+                "a widget was shown as text: the front end has no widget manager")
+
+            # The latent explorer: sliders labelled z[0], z[1], ... beside the decoded image.
+            widget = page.locator(".jp-OutputArea .jupyter-widgets.widget-vbox").filter(
+                has=page.locator(".widget-slider", has_text="z[0]")).filter(has=page.locator(".widget-image")).first
+            widget.scroll_into_view_if_needed()
+            assert widget.is_visible(), "the latent explorer is not rendered as a widget"
+            image = widget.locator("img").first
+            track = widget.locator(".widget-slider .noUi-target, .widget-slider .slider").first
+            assert track.count() == 1 and image.count() == 1
+            page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+            before = image.evaluate(PIXELS_JS)
+
+            box = track.bounding_box()
+            handle = widget.locator(".widget-slider .noUi-handle").first.bounding_box()
+            page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+            page.mouse.down()
+            page.mouse.move(box["x"] + 0.9 * box["width"], box["y"] + box["height"] / 2, steps=10)
+            page.mouse.up()
+
+            deadline = time.time() + 30
+            while True:
+                page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+                after = image.evaluate(PIXELS_JS)
+                if after != before:
+                    break
+                assert time.time() < deadline, "moving the slider did not change the decoded image"
+                time.sleep(0.5)
+            assert len(after) == len(before) and sum(a != b for a, b in zip(after, before)) > 0.01 * len(before)
+            widget.screenshot(path=str(tmp_path / "latent_explorer.png"))  # for a person to look at (pytest -s)
+            print(f"screenshot: {tmp_path / 'latent_explorer.png'}")
+        finally:
+            browser.close()
+
