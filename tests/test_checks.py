@@ -149,3 +149,35 @@ def test_calls_into_names_the_library_functions_an_answer_called():
     assert checks.calls_into(decoders, by_hand, 2)[1] == []
     assert checks.calls_into(keras, lambda size: size * 2, 7) == (14, [])  # a package: all its modules
     assert checks.calls_into(keras, by_hand, 2)[1]  # building layers runs Keras code
+
+
+def test_check_standard_normal_sees_moments_correlations_and_shape():
+    rng = np.random.default_rng(0)
+    checks.check_standard_normal(rng.standard_normal((4000, 8)))
+    with pytest.raises(AssertionError, match="mean 0.5"):
+        checks.check_standard_normal(rng.random((4000, 8)))
+    with pytest.raises(AssertionError, match="standard deviation 2"):
+        checks.check_standard_normal(2.0 * rng.standard_normal((4000, 8)))
+    shared = rng.standard_normal((4000, 1)) * np.ones((1, 8))  # every latent the same draw
+    with pytest.raises(AssertionError, match="correlation 1.000"):
+        checks.check_standard_normal(shared)
+    uniform = np.sqrt(3.0) * (2.0 * rng.random((4000, 8)) - 1.0)  # mean 0 and std 1, but flat
+    laplace = rng.laplace(size=(4000, 8)) / np.sqrt(2.0)
+    for wrong_shape in (uniform, laplace):
+        with pytest.raises(AssertionError, match="Kolmogorov-Smirnov"):
+            checks.check_standard_normal(wrong_shape)
+    with pytest.raises(AssertionError, match="expected \\(n, d\\) with n >= 100"):
+        checks.check_standard_normal(rng.standard_normal((50, 2)))
+
+
+def test_peak_memory_sees_a_large_numpy_array_and_not_a_small_one():
+    def broadcast(a, b):
+        return float(np.abs(a[:, None, :] - b[None, :, :]).sum())
+
+    def loop(a, b):
+        return float(sum(np.abs(row - b).sum() for row in a))
+
+    a, b = np.ones((100, 784)), np.zeros((200, 784))
+    (big, peak_big), (small, peak_small) = checks.peak_memory(broadcast, a, b), checks.peak_memory(loop, a, b)
+    assert big == small == 100 * 200 * 784
+    assert peak_big >= 100 * 200 * 784 * 8 > 20 * peak_small

@@ -312,3 +312,76 @@ def calls_into(modules, function, *args, **kwargs):
     finally:
         sys.setprofile(previous)
     return result, sorted(called)
+
+
+# --- Distributions and memory, for grading samplers and measures ----------------------------
+
+
+def check_standard_normal(z, name="codes", p_value=1e-4):
+    """Checks that the rows of z look like independent draws from N(0, I): by moments, by how the
+    latents vary together, and by the shape of the distribution.
+
+    Each latent's mean must lie within 5 standard errors of 0 (5/√n) and its standard deviation
+    within 5 standard errors of 1 (5/√(2n)); every correlation between two latents within 5/√n
+    of 0; and a Kolmogorov-Smirnov test of all values against N(0, 1) must give a p-value above
+    `p_value`, so a uniform or Laplace sampler scaled to mean 0 and std 1 fails too.
+
+    Args:
+        z: draws (n, d), n >= 100.
+        name: what the draws are, for the message.
+        p_value: the KS test's threshold.
+
+    Raises:
+        AssertionError: naming the first property that fails.
+    """
+    from scipy import stats
+
+    z = np.asarray(_numpy(z), dtype="float64")
+    assert z.ndim == 2 and len(z) >= 100, f"{name} have shape {z.shape}; expected (n, d) with n >= 100"
+    check_finite(z, name)
+    n, d = z.shape
+    mean, std = z.mean(axis=0), z.std(axis=0)
+    worst = int(np.argmax(np.abs(mean)))
+    assert abs(mean[worst]) < 5 / np.sqrt(n), (
+        f"latent {worst} of the {name} has mean {mean[worst]:.3f} over {n} draws; expected 0 (N(0, I))")
+    worst = int(np.argmax(np.abs(std - 1.0)))
+    assert abs(std[worst] - 1.0) < 5 / np.sqrt(2 * n), (
+        f"latent {worst} of the {name} has standard deviation {std[worst]:.3f} over {n} draws; expected 1 (N(0, I))")
+    if d > 1:
+        correlations = np.corrcoef(z, rowvar=False)[np.triu_indices(d, 1)]
+        assert np.max(np.abs(correlations)) < 5 / np.sqrt(n), (
+            f"two latents of the {name} have correlation {correlations[np.argmax(np.abs(correlations))]:.3f}; "
+            "expected independent latents (correlation 0)")
+    test = stats.kstest(z.ravel(), "norm")
+    assert test.pvalue > p_value, (
+        f"the {name}' values are not distributed like N(0, 1): a Kolmogorov-Smirnov test finds them "
+        f"{test.statistic:.3f} apart (p = {test.pvalue:.1e}), although their mean and spread may be right")
+
+
+def peak_memory(function, *args, **kwargs):
+    """Runs function(*args, **kwargs) and measures the most memory it held at once, NumPy arrays included.
+
+    It uses `tracemalloc`, which sees Python's and NumPy's allocations (not a backend's tensors).
+
+    Args:
+        function: the callable to run.
+        *args, **kwargs: passed to `function`.
+
+    Returns:
+        (result, peak): what `function` returned, and the peak of the memory allocated during the
+        call beyond what was allocated before it, in bytes.
+    """
+    import tracemalloc
+
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    try:
+        result = function(*args, **kwargs)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if not tracing:
+            tracemalloc.stop()
+    return result, max(int(peak), 0)
