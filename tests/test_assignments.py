@@ -1,13 +1,17 @@
 """Exercises: student versions hide the answers, and grading tells solutions from stubs.
 
 Every notebook in notebooks/ is turned into its student version once per session (how the
-exercises grade when run is tests/test_exercises.py's job).
-A small synthetic notebook exercises the same machinery, and nbgrader's own command line.
+exercises grade when run is tests/test_exercises.py's job), and no answer may show in it
+outside its own cell. A small synthetic notebook exercises the same machinery, written
+answers included, and nbgrader's own command line.
+
+Only the tests marked `notebooks` start a Jupyter kernel; the rest read JSON.
 """
 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -20,7 +24,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from vae_keras.course import assignments, commands
 from vae_keras.course.repository import colab_url, install_target, read_course_settings
 
-pytestmark = pytest.mark.notebooks
+kernel = pytest.mark.notebooks  # starts a Jupyter kernel
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -48,6 +52,10 @@ def is_solution(cell):
 
 def is_grade(cell):
     return cell.metadata.get("nbgrader", {}).get("grade", False)
+
+
+def is_written_answer(cell):
+    return is_grade(cell) and is_solution(cell)
 
 
 def by_grade_id(notebook):
@@ -123,16 +131,35 @@ def test_student_version_keeps_nbgrader_metadata(name, student_dir):
     assert student_cells.keys() == by_grade_id(instructor).keys()
     for grade_id, cell in student_cells.items():
         assert "checksum" in cell.metadata["nbgrader"], f"{grade_id} has no checksum"
-        if is_grade(cell):
+        if is_written_answer(cell):  # the student writes in it, but may not delete it
+            assert cell.metadata.get("editable", True) is True and cell.metadata["deletable"] is False
+        elif is_grade(cell):
             assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_each_notebook_has_two_or_three_exercises_with_points(name):
+def test_student_version_leaves_written_answers_blank(name, student_dir):
+    instructor, student = pair(name, student_dir)
+    student_cells = by_grade_id(student)
+    for cell in instructor.cells:
+        if is_written_answer(cell):
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
+            assert cell.cell_type == "markdown", f"{grade_id}: a written answer is a markdown cell"
+            assert assignments.answer_text(cell), f"{grade_id}: the instructor version holds no model answer"
+            assert student_cells[grade_id].source == assignments.TEXT_STUB, f"{grade_id} was not blanked"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_notebook_has_exercises_and_a_written_answer_with_points(name):
+    """A code exercise (the capstone has one) and a written answer at least, each worth 1-5 points by difficulty
+    (issue 17)."""
     notebook = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     points = assignments.exercises(notebook)
-    assert 2 <= len(points) <= 3, f"{name} has {len(points)} autograded exercises: {sorted(points)}"
-    assert all(value > 0 for value in points.values()), points
+    written = assignments.written_answers(notebook)
+    assert len(points) >= 1, f"{name} has no autograded exercise"
+    assert len(written) >= 1, f"{name} has no manually graded written answer"
+    for grade_id, value in {**points, **written}.items():
+        assert 1 <= value <= 5, f"{grade_id} is worth {value:g} points; expected 1-5"
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for before, cell in zip(code, code[1:]):
         if is_grade(cell):
@@ -144,9 +171,66 @@ def test_grade_ids_are_unique_across_the_course():
     assert len(grade_ids) == len(set(grade_ids)), sorted(g for g in grade_ids if grade_ids.count(g) > 1)
 
 
+# --- No answer in sight (issue 17): these only read the notebooks' JSON --------------------
+
+# IPython's ways to show source (obj??, %psource, %pfile, %pycat, %load) and Python's (inspect, a module's file).
+PRINTS_SOURCE = re.compile(r"\bgetsource(lines|file)?\b|%psource|%pfile|%pycat|%load\b|\?\?|__file__|linecache")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_answer_shows_outside_its_cell(name):
+    """Each solution's non-trivial lines (and each written answer's instructor text) appear in no
+    other cell of the student version: no cell prints, restates or derives an exercise's answer."""
+    leaks = assignments.leaked_answers(ROOT / "notebooks" / name)
+    assert not leaks, f"{name}: answers shown outside their own cells of the student version: {leaks}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_cell_prints_library_source(name):
+    notebook = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    shown = [cell.source.splitlines()[0] for cell in notebook.cells
+             if cell.cell_type == "code" and PRINTS_SOURCE.search(cell.source)]
+    assert not shown, f"{name}: cells that show library source (inspect.getsource, ??, %psource, ...): {shown}"
+
+
+def test_no_answer_check_sees_a_restated_answer():
+    """The check above can fail: it finds an answer printed, restated by a visible test, or quoted."""
+    notebook = synthetic_notebook()
+    assert assignments.leaked_answers(notebook) == {}
+    notebook.cells.append(new_code_cell("result = value * value  # the same line, other spacing"))
+    notebook.cells.append(new_markdown_cell(f"> {ANSWER_LINES[0]}"))
+    assert assignments.leaked_answers(notebook) == {"nb00_ex1_solution": ["result = value * value"],
+                                                    "nb00_q1": [ANSWER_LINES[0]]}
+    notebook = synthetic_notebook()
+    notebook.cells[4].source = "assert square(2) == 4\n# hint: result = value * value"  # a visible test gives it away
+    assert assignments.leaked_answers(notebook) == {"nb00_ex1_solution": ["result = value * value"]}
+
+
+def test_solution_lines_are_the_lines_that_give_an_answer_away():
+    cell = new_code_cell("\n".join([
+        "def square(value):",
+        "    # the stub keeps this comment and the def line",
+        "    ### BEGIN SOLUTION",
+        "    def square(value):",  # a line that also stands outside the region: the stub keeps it
+        "    # a comment inside the region",
+        "    result  =  value * value   # spacing and a trailing comment",
+        "    x = value + 1",  # under 20 characters
+        "    return result",
+        "    label = 'a # inside a string stays'",
+        "    return value * value + 0.0",
+        "    ### END SOLUTION",
+    ]))
+    assert assignments.solution_lines(cell) == ["label = 'a # inside a string stays'", "result = value * value",
+                                                "return value * value + 0.0"]
+
+
 # --- A synthetic notebook: the machinery works before (and beyond) the real notebooks -----
 
-SQUARE_SOLUTION = "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"
+SQUARE_SOLUTION = ("def square(value):\n    ### BEGIN SOLUTION\n    result = value * value\n    return result\n"
+                   "    ### END SOLUTION")
+QUESTION = "**Question.** Before you run the next cell: what will `square(-3)` return, and why?"
+ANSWER_LINES = ["Model answer: 9, because squaring removes the sign of -3.",
+                "Rubric: 1 point for 9, 1 point for saying why."]
 SQUARE_TEST = "assert square(3) == 9\n### BEGIN HIDDEN TESTS\nassert square(-2) == 4\n### END HIDDEN TESTS"
 
 
@@ -158,7 +242,9 @@ def nbgrader_metadata(grade_id, grade, solution, points=None):
     return {"nbgrader": metadata}
 
 
-def write_synthetic(folder, name="00_synthetic.ipynb"):
+def synthetic_notebook(name="00_synthetic.ipynb"):
+    """A code exercise (square, 2 points) and a written answer (nb00_q1, 2 points), with the course's badge
+    and install cell."""
     badge = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
              f"({colab_url('vae-keras/vae_keras', 'main', 'notebooks/' + name)})")
     install = ('import sys\n\nif "google.colab" in sys.modules:\n    import subprocess\n\n'
@@ -173,7 +259,14 @@ def write_synthetic(folder, name="00_synthetic.ipynb"):
         new_code_cell(SQUARE_SOLUTION, metadata=nbgrader_metadata("nb00_ex1_solution", False, True)),
         new_code_cell(SQUARE_TEST, metadata=nbgrader_metadata("nb00_ex1_test", True, False, points=2)),
         new_code_cell("print(sum(range(4)))"),
+        new_markdown_cell(QUESTION),
+        new_markdown_cell("\n\n".join(ANSWER_LINES), metadata=nbgrader_metadata("nb00_q1", True, True, points=2)),
     ]
+    return notebook
+
+
+def write_synthetic(folder, name="00_synthetic.ipynb"):
+    notebook = synthetic_notebook(name)
     os.makedirs(folder, exist_ok=True)
     path = Path(folder) / name
     nbformat.write(notebook, path)
@@ -192,21 +285,39 @@ def course(tmp_path, monkeypatch):
 def test_synthetic_student_version(course):
     [path] = assignments.student_versions()
     assert path == os.path.join("student", "00_synthetic.ipynb")
-    badge, install, _, solution, test, _ = nbformat.read(path, as_version=4).cells
+    badge, install, _, solution, test, _, question, answer = nbformat.read(path, as_version=4).cells
     assert colab_url("someone/fork", "spring", "student/00_synthetic.ipynb") in badge.source
     assert install_target("someone/fork", "spring") in install.source
-    assert solution.source == "def square(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    assert solution.source == "def square(value):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
     assert test.source == "assert square(3) == 9"
     assert solution.metadata["nbgrader"]["grade_id"] == "nb00_ex1_solution"
     assert test.metadata["nbgrader"]["points"] == 2 and "checksum" in test.metadata["nbgrader"]
+    assert question.source == QUESTION  # the question stays, the model answer and rubric go
+    assert answer.source == assignments.TEXT_STUB == "YOUR ANSWER HERE"
+    assert answer.metadata["nbgrader"]["grade_id"] == "nb00_q1" and answer.metadata["nbgrader"]["points"] == 2
+    assert "checksum" in answer.metadata["nbgrader"] and answer.metadata["deletable"] is False
+    assert assignments.exercises(path) == {"nb00_ex1_test": 2.0}
+    assert assignments.written_answers(path) == {"nb00_q1": 2.0}
 
 
+def test_written_answers_await_a_person():
+    """Autograding neither passes nor fails a written answer; one left blank scores 0, as in nbgrader."""
+    instructor = synthetic_notebook()
+    student = assignments.student_notebook(instructor)
+    waiting = assignments.Grade(2.0, None, assignments.NEEDS_MANUAL_GRADE)
+    assert assignments.grades(instructor)["nb00_q1"] == waiting  # no checksum: a person grades it
+    assert assignments.grades(student)["nb00_q1"] == (2.0, False, assignments.NO_ANSWER)
+    student.cells[7].source = "It returns 9: the square of a negative number is positive."
+    assert assignments.grades(student)["nb00_q1"] == waiting
+
+
+@kernel
 def test_synthetic_autograde_tells_solution_from_stub(course):
     [student] = assignments.student_versions()
     assert assignments.autograde("notebooks/00_synthetic.ipynb", timeout=60) == {
-        "nb00_ex1_test": (2.0, True, None)}
+        "nb00_ex1_test": (2.0, True, None), "nb00_q1": (2.0, None, assignments.NEEDS_MANUAL_GRADE)}
     assert assignments.autograde(student, timeout=60) == {
-        "nb00_ex1_test": (2.0, False, "NotImplementedError")}
+        "nb00_ex1_test": (2.0, False, "NotImplementedError"), "nb00_q1": (2.0, False, assignments.NO_ANSWER)}
 
 
 def test_grades_follow_nbgrader_rules():
@@ -279,7 +390,8 @@ def test_student_versions_refuses_a_source_outside_any_course(tmp_path, monkeypa
 def test_command_prints_what_it_wrote(course, capsys):
     assert commands.run(argparse.Namespace(command="student-versions", source="notebooks", output="handout")) == 0
     printed = capsys.readouterr().out
-    assert os.path.join("handout", "00_synthetic.ipynb") in printed and "1 exercises, 2 points" in printed
+    assert os.path.join("handout", "00_synthetic.ipynb") in printed
+    assert "1 exercises, 2 points; 1 written answer, 2 points" in printed
     assert (course / "handout" / "00_synthetic.ipynb").exists()
 
 
@@ -288,6 +400,7 @@ SLOW_SOLUTION = ("def square(x):\n    ### BEGIN SOLUTION\n    import time; time.
 CUBE_SOLUTION = "def cube(x):\n    ### BEGIN SOLUTION\n    return x ** 3\n    ### END SOLUTION"
 
 
+@kernel
 def test_a_cell_past_the_timeout_scores_zero_and_the_rest_are_graded(tmp_path):
     """As in nbgrader: the timed-out cell is interrupted and fails; later exercises still earn their points."""
     notebook = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
@@ -324,6 +437,7 @@ def nbgrader(course_root, *args):
                    cwd=course_root, check=True, capture_output=True, text=True)
 
 
+@kernel
 def test_nbgrader_generates_the_same_version_and_autogrades_it(tmp_path):
     """Same student version as `nbgrader generate_assignment`; `nbgrader autograde` scores it,
     with the hidden tests put back."""

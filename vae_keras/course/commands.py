@@ -1,11 +1,11 @@
-"""The course's own commands of ``python -m vae_keras``: ``set-repo`` and ``student-versions``.
+"""The course's own commands of ``python -m vae_keras``: ``set-repo``, ``student-versions`` and ``handout``.
 
 Each prints what it did, or one ``error: ...`` line on stderr and returns 2.
 """
 
 import sys
 
-COMMANDS = ("set-repo", "student-versions")
+COMMANDS = ("set-repo", "student-versions", "handout")
 
 
 def add_commands(commands):
@@ -22,6 +22,14 @@ def add_commands(commands):
         "student-versions", help="write the student notebooks: solutions stubbed, hidden tests removed")
     student.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
     student.add_argument("--output", default="student", help="folder for the student notebooks")
+    handout = commands.add_parser(
+        "handout", help="write a folder to push as the students' own public repository: student notebooks, "
+                        "a README and the library's wheel, no answers")
+    handout.add_argument("directory", metavar="DIR", help="the hand-out folder: new, empty, or an earlier hand-out")
+    handout.add_argument("--repository", default=None,
+                         help="the hand-out's GitHub repository, as OWNER/NAME (default: course.toml's)")
+    handout.add_argument("--branch", default=None, help="the hand-out repository's branch (default: course.toml's)")
+    handout.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
 
 
 def run(args):
@@ -36,8 +44,10 @@ def run(args):
     try:
         if args.command == "set-repo":
             return set_repo(args)
+        if args.command == "handout":
+            return handout(args)
         return student_versions(args)
-    except (ValueError, FileNotFoundError) as problem:
+    except (ValueError, FileNotFoundError, RuntimeError) as problem:
         print(f"error: {' '.join(str(problem).split())}", file=sys.stderr)
         return 2
 
@@ -53,12 +63,38 @@ def set_repo(args):
 
 def student_versions(args):
     """``student-versions [--source notebooks] [--output student]``: writes the student notebooks."""
-    from vae_keras.course.assignments import exercises
     from vae_keras.course.assignments import student_versions as write_student_versions
 
     written = write_student_versions(args.source, args.output)
     print(f"Wrote {len(written)} student notebooks (solutions stubbed, hidden tests and outputs removed):")
     for path in written:
-        points = exercises(path)
-        print(f"  {path}: {len(points)} exercises, {sum(points.values()):g} points")
+        print(f"  {path}: {_work(path)}")
     return 0
+
+
+def handout(args):
+    """``handout DIR [--repository OWNER/NAME] [--branch B] [--source notebooks]``: writes the hand-out."""
+    import os
+
+    from vae_keras.course.assignments import handout as write_handout
+
+    made = write_handout(args.directory, repository=args.repository, branch=args.branch, source=args.source)
+    print(f"Wrote the hand-out for {made.repository}@{made.branch} to {args.directory}:")
+    print(f"  {os.path.relpath(made.readme, args.directory)}: for students")
+    for path in made.notebooks:
+        print(f"  {os.path.relpath(path, args.directory)}: {_work(path)}")
+    print(f"  {os.path.relpath(made.wheel, args.directory)}: the library, which the install cells install")
+    print(f"Push it to the public repository https://github.com/{made.repository} (branch {made.branch}); "
+          "keep the course repository, which holds the answers, private.")
+    return 0
+
+
+def _work(path):
+    """'3 exercises, 7 points; 1 written answer, 2 points' for a student notebook."""
+    from vae_keras.course.assignments import exercises, written_answers
+
+    points, written = exercises(path), written_answers(path)
+    text = f"{len(points)} exercises, {sum(points.values()):g} points"
+    if written:
+        text += f"; {len(written)} written answer{'s' if len(written) != 1 else ''}, {sum(written.values()):g} points"
+    return text

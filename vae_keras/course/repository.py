@@ -100,7 +100,22 @@ def install_target(repository, branch):
     return f"git+https://github.com/{repository}@{branch}"
 
 
-def rewrite_notebook(path, repository, branch, root="."):
+def wheel_install_target(repository, branch, wheel_path):
+    """Builds the pip target that installs vae_keras from a wheel committed to the repository.
+
+    Args:
+        repository: the GitHub repository, "OWNER/NAME" (public: Colab downloads without a login).
+        branch: the branch that holds the wheel.
+        wheel_path: the wheel's path from the repository root, with '/' separators.
+
+    Returns:
+        A str such as ``"https://raw.githubusercontent.com/OWNER/NAME/refs/heads/main/wheels/vae_keras-0.1.0-py3-none-any.whl"``
+        (``refs/heads/`` keeps a branch that holds '/' apart from the path).
+    """
+    return f"https://raw.githubusercontent.com/{repository}/refs/heads/{branch}/{wheel_path}"
+
+
+def rewrite_notebook(path, repository, branch, root=".", install=None):
     """Points a notebook's Colab badge and install cell at repository@branch.
 
     The badge names the notebook's own path, so a copy in another folder (the student
@@ -111,6 +126,8 @@ def rewrite_notebook(path, repository, branch, root="."):
         repository: the GitHub repository, "OWNER/NAME".
         branch: the branch, a git branch name.
         root: the repository root that the badge's path is relative to.
+        install: the pip target the install cell gets instead of ``git+https://github.com/...``
+            (e.g. a `wheel_install_target`); None: `install_target(repository, branch)`.
 
     Returns:
         True when the file changed.
@@ -121,10 +138,11 @@ def rewrite_notebook(path, repository, branch, root="."):
     _check_branch(branch)
     notebook = nbformat.read(path, as_version=4)
     own_path = os.path.relpath(path, root).replace(os.sep, "/")
+    target = install_target(repository, branch) if install is None else install
     changed = False
     for cell in notebook.cells:
         source = _BADGE.sub(lambda m: colab_url(repository, branch, own_path), cell.source)
-        source = _INSTALL.sub(install_target(repository, branch), source)
+        source = _INSTALL.sub(lambda m: target, source)
         if source != cell.source:
             cell.source, changed = source, True
     if changed:
