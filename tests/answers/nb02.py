@@ -5,194 +5,273 @@ allows (other APIs, styles, spellings); "wrong" ones are the mistakes students m
 """
 
 EX1_RIGHT = {
-    "Sequential, the 'mse' alias": '''
-def build_symmetric_decoder(latent_dim):
-    decoder = keras.Sequential([
-        keras.Input(shape=(latent_dim,)),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(784, activation="tanh"),
-        keras.layers.Reshape((28, 28, 1)),
-    ])
-    return decoder, "mse"
+    "a table of affine maps, float32": '''
+def to_pixels(outputs, head, x_train):
+    m, s = float(np.mean(x_train)), float(np.std(x_train))
+    maps = {"sigmoid": lambda y: y, "tanh": lambda y: 0.5 * y + 0.5, "linear": lambda y: y * s + m}
+    return np.asarray(maps[head](np.asarray(outputs, dtype="float32")), dtype="float32")
 ''',
-    "LeakyReLU and a separate tanh Activation layer": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.LeakyReLU()(keras.layers.Dense(256)(z))
-    h = keras.layers.Dense(512, activation="gelu")(h)
-    h = keras.layers.Activation("tanh")(keras.layers.Dense(28 * 28)(h))
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), "gaussian"
+    "reads the head records' numbers, statistics only for the linear head": '''
+def to_pixels(outputs, head, x_train):
+    record = heads.HEADS[head]
+    if record.pixel_mean is None:
+        mean, std = np.mean(x_train, dtype="float64"), np.std(x_train, dtype="float64")
+    else:
+        mean, std = record.pixel_mean, record.pixel_std
+    return np.asarray(outputs) * std + mean
 ''',
-    "the likelihood named through the head record": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.Dense(64, activation="elu")(z)
-    h = keras.layers.Dense(784, activation=heads.HEADS["tanh"].name)(h)
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), heads.HEADS["tanh"].likelihood
+    "keras.ops, back to NumPy": '''
+def to_pixels(outputs, head, x_train):
+    if head == "linear":
+        scale, shift = ops.std(x_train), ops.mean(x_train)
+    elif head == "tanh":
+        scale, shift = 0.5, 0.5
+    else:
+        scale, shift = 1.0, 0.0
+    return ops.convert_to_numpy(ops.add(ops.multiply(ops.convert_to_tensor(outputs, "float32"), scale), shift))
 ''',
 }
 
 EX1_WRONG = {
-    "the [0, 1] recipe: sigmoid head and 'bce'": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.Dense(256, activation="relu")(z)
-    h = keras.layers.Dense(784, activation="sigmoid")(h)
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), "bce"
+    "the library's scaler, which the task rules out": '''
+def to_pixels(outputs, head, x_train):
+    return heads.HEADS[head].scaler(x_train).inverse_transform(outputs)
 ''',
-    "tanh head with 'bce'": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.Dense(256, activation="relu")(z)
-    h = keras.layers.Dense(784, activation="tanh")(h)
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), "bce"
+    "clips to [0, 1]": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float32")
+    if head == "tanh":
+        y = (y + 1) / 2
+    elif head == "linear":
+        y = y * np.std(x_train) + np.mean(x_train)
+    return np.clip(y, 0.0, 1.0)
 ''',
-    "tanh head with the continuous Bernoulli": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.Dense(256, activation="relu")(z)
-    h = keras.layers.Dense(784, activation="tanh")(h)
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), "continuous_bernoulli"
+    "applies the tanh head's forward map again": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float32")
+    if head == "tanh":
+        return 2 * y - 1
+    if head == "linear":
+        return y * np.std(x_train) + np.mean(x_train)
+    return y
 ''',
-    "a linear head for [-1, 1] data": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.Dense(256, activation="relu")(z)
-    h = keras.layers.Dense(784)(h)
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), "gaussian"
+    "MNIST's published statistics instead of x_train's": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float32")
+    if head == "tanh":
+        return (y + 1) / 2
+    if head == "linear":
+        return y * 0.3081 + 0.1307
+    return y
 ''',
-    "no hidden layer": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.Dense(784, activation="tanh")(z)
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), "gaussian"
+    "one mean and std per pixel": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float32")
+    if head == "tanh":
+        return (y + 1) / 2
+    if head == "linear":
+        return y * np.std(x_train, axis=0) + np.mean(x_train, axis=0)
+    return y
 ''',
-    "a hidden layer without a non-linearity": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.Dense(256)(z)
-    h = keras.layers.Dense(784, activation="tanh")(h)
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), "gaussian"
+    "forgets the mean": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float32")
+    if head == "tanh":
+        return (y + 1) / 2
+    if head == "linear":
+        return y * np.std(x_train)
+    return y
 ''',
-    "the library's decoder": '''
-def build_symmetric_decoder(latent_dim):
-    return vae_keras.decoders.build_dense_decoder(latent_dim, hidden_units=(256,), head="tanh"), "gaussian"
+    "divides by the std": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float32")
+    if head == "tanh":
+        return (y + 1) / 2
+    if head == "linear":
+        return y / np.std(x_train) + np.mean(x_train)
+    return y
 ''',
-    "a likelihood name that does not exist": '''
-def build_symmetric_decoder(latent_dim):
-    z = keras.Input(shape=(latent_dim,))
-    h = keras.layers.Dense(256, activation="relu")(z)
-    h = keras.layers.Dense(784, activation="tanh")(h)
-    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h)), "squared_error"
+    "the statistics of the outputs, not of the training pixels": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float32")
+    if head == "tanh":
+        return (y + 1) / 2
+    if head == "linear":
+        return y * np.std(y) + np.mean(y)
+    return y
 ''',
 }
 
 EX2_RIGHT = {
-    "multiply and add, float64": '''
-def denormalise(x_std, mean, std):
-    return np.asarray(x_std, dtype="float64") * std + mean
+    "the distance below and above the range": '''
+def error_floor(x, head):
+    x = np.asarray(x, dtype=float)
+    if head == "linear":
+        return 0.0
+    low = 0.0 if head == "sigmoid" else -1.0
+    below = np.minimum(x - low, 0.0)
+    above = np.maximum(x - 1.0, 0.0)
+    return float(np.mean(below ** 2 + above ** 2))
 ''',
-    "in place, on a float32 copy": '''
-def denormalise(x_std, mean, std):
-    pixels = np.array(x_std, dtype="float32")
-    pixels *= std
-    pixels += mean
-    return pixels
+    "np.where on the head record's range, a NumPy scalar": '''
+def error_floor(x, head):
+    low, high = heads.HEADS[head].output_range
+    x = np.asarray(x, dtype="float64").ravel()
+    distance = np.where(x < low, low - x, np.where(x > high, x - high, 0.0))
+    return np.mean(distance ** 2)
 ''',
-    "keras.ops, back to NumPy": '''
-def denormalise(x_std, mean, std):
-    return ops.convert_to_numpy(ops.add(ops.multiply(ops.convert_to_tensor(x_std), std), mean))
+    "keras.ops in float32": '''
+def error_floor(x, head):
+    bounds = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "linear": (-1e30, 1e30)}
+    low, high = bounds[head]
+    values = ops.convert_to_tensor(np.asarray(x, dtype="float32"))
+    return float(ops.mean(ops.square(values - ops.clip(values, low, high))))
 ''',
 }
 
 EX2_WRONG = {
-    "the library's Standardizer, which the task rules out": '''
-def denormalise(x_std, mean, std):
-    return datasets.Standardizer(mean, std).inverse_transform(x_std)
+    "the squared negative values, whatever the head": '''
+def error_floor(x, head):
+    return float(np.mean(np.minimum(x, 0) ** 2))
 ''',
-    "clips to [0, 1]": '''
-def denormalise(x_std, mean, std):
-    return np.clip(x_std * std + mean, 0.0, 1.0).astype("float32")
+    "forgets values above the range": '''
+def error_floor(x, head):
+    low = {"sigmoid": 0.0, "tanh": -1.0, "linear": -np.inf}[head]
+    x = np.asarray(x, dtype="float64")
+    return float(np.mean(np.minimum(x - low, 0.0) ** 2))
 ''',
-    "swaps mean and std": '''
-def denormalise(x_std, mean, std):
-    return (x_std * mean + std).astype("float32")
+    "the variance: the error of the best constant output": '''
+def error_floor(x, head):
+    low, high = heads.HEADS[head].output_range
+    best_constant = np.clip(np.mean(x), low, high)
+    return float(np.mean((np.asarray(x, dtype="float64") - best_constant) ** 2))
 ''',
-    "divides by std instead of multiplying": '''
-def denormalise(x_std, mean, std):
-    return (x_std / std + mean).astype("float32")
+    "absolute instead of squared error": '''
+def error_floor(x, head):
+    low, high = heads.HEADS[head].output_range
+    x = np.asarray(x, dtype="float64")
+    return float(np.mean(np.abs(x - np.clip(x, low, high))))
 ''',
-    "standardises again": '''
-def denormalise(x_std, mean, std):
-    return ((x_std - mean) / std).astype("float32")
+    "summed over each example instead of averaged over values": '''
+def error_floor(x, head):
+    low, high = heads.HEADS[head].output_range
+    x = np.asarray(x, dtype="float64")
+    return float(np.sum((x - np.clip(x, low, high)) ** 2) / len(x))
 ''',
-    "forgets the mean": '''
-def denormalise(x_std, mean, std):
-    return (x_std * std).astype("float32")
+    "a bounded head's range taken as [0, 1]": '''
+def error_floor(x, head):
+    x = np.asarray(x, dtype="float64")
+    if head == "linear":
+        return 0.0
+    return float(np.mean((x - np.clip(x, 0.0, 1.0)) ** 2))
 ''',
-    "adds the mean before multiplying": '''
-def denormalise(x_std, mean, std):
-    return ((x_std + mean) * std).astype("float32")
+    "zero: training can fit anything": '''
+def error_floor(x, head):
+    return 0.0
 ''',
 }
 
 EX3_RIGHT = {
-    "the narrowest head of heads.HEADS that holds the data": '''
-def matched_head(x):
-    low, high = np.min(x), np.max(x)
-    fitting = [(head.output_range[1] - head.output_range[0], name) for name, head in heads.HEADS.items()
-               if head.output_range[0] <= low and high <= head.output_range[1]]
-    return min(fitting)[1]
-''',
-    "np.all on the comparisons": '''
-def matched_head(x):
+    "aliases, and a Gaussian for grey levels": '''
+def choose_head_and_likelihood(x):
     x = np.asarray(x)
-    if np.all((x >= 0) & (x <= 1)):
-        return "sigmoid"
-    if np.all(np.abs(x) <= 1):
-        return "tanh"
-    return "linear"
+    if x.min() >= 0 and x.max() <= 1:
+        return ("sigmoid", "bce") if np.isin(x, (0, 1)).all() else ("sigmoid", "mse")
+    if np.abs(x).max() <= 1:
+        return "tanh", "mse"
+    return "linear", "gaussian"
+''',
+    "the narrowest head record that holds the data": '''
+def choose_head_and_likelihood(x):
+    values = np.asarray(x, dtype=float)
+    low, high = values.min(), values.max()
+    fitting = sorted((record.output_range[1] - record.output_range[0], name) for name, record in heads.HEADS.items()
+                     if record.output_range[0] <= low and high <= record.output_range[1])
+    head = fitting[0][1]
+    binary = set(np.unique(values).tolist()) <= {0.0, 1.0}
+    return head, ("bernoulli" if binary else "gaussian")
+''',
+    "the continuous Bernoulli for grey levels, a list of checks": '''
+def choose_head_and_likelihood(x):
+    flat = np.ravel(x)
+    in_unit = bool(np.all((flat >= 0) & (flat <= 1)))
+    in_symmetric = bool(np.all((flat >= -1) & (flat <= 1)))
+    binary = bool(np.all((flat == 0) | (flat == 1)))
+    if in_unit:
+        return ("sigmoid", "bernoulli") if binary else ("sigmoid", "continuous_bernoulli")
+    return ("tanh" if in_symmetric else "linear"), "gaussian"
 ''',
 }
 
 EX3_WRONG = {
-    "always the linear head, which holds everything": '''
-def matched_head(x):
-    return "linear"
-''',
-    "strict inequalities, which miss pixels of exactly 0 and 1": '''
-def matched_head(x):
-    low, high = np.min(x), np.max(x)
-    if low > 0 and high < 1:
-        return "sigmoid"
-    if low > -1 and high < 1:
-        return "tanh"
-    return "linear"
-''',
-    "looks at the maximum only": '''
-def matched_head(x):
-    high = np.max(x)
-    if high <= 1:
-        return "sigmoid"
-    return "linear"
-''',
-    "checks only the maximum for tanh": '''
-def matched_head(x):
+    "Bernoulli for any [0, 1] data (cross-entropy on grey levels)": '''
+def choose_head_and_likelihood(x):
     low, high = np.min(x), np.max(x)
     if low >= 0 and high <= 1:
-        return "sigmoid"
-    if high <= 1:
-        return "tanh"
-    return "linear"
+        return "sigmoid", "bernoulli"
+    if low >= -1 and high <= 1:
+        return "tanh", "gaussian"
+    return "linear", "gaussian"
+''',
+    "a Gaussian for binary images too": '''
+def choose_head_and_likelihood(x):
+    low, high = np.min(x), np.max(x)
+    if low >= 0 and high <= 1:
+        return "sigmoid", "gaussian"
+    if low >= -1 and high <= 1:
+        return "tanh", "gaussian"
+    return "linear", "gaussian"
+''',
+    "binary means two distinct values": '''
+def choose_head_and_likelihood(x):
+    if len(np.unique(x)) == 2:
+        return "sigmoid", "bernoulli"
+    low, high = np.min(x), np.max(x)
+    if low >= 0 and high <= 1:
+        return "sigmoid", "continuous_bernoulli"
+    if low >= -1 and high <= 1:
+        return "tanh", "gaussian"
+    return "linear", "gaussian"
 ''',
     "tries the wider tanh range first": '''
-def matched_head(x):
+def choose_head_and_likelihood(x):
     low, high = np.min(x), np.max(x)
+    binary = np.all((x == 0) | (x == 1))
     if low >= -1 and high <= 1:
-        return "tanh"
+        return ("sigmoid", "bernoulli") if binary else ("tanh", "gaussian")
     if low >= 0 and high <= 1:
-        return "sigmoid"
-    return "linear"
+        return "sigmoid", "gaussian"
+    return "linear", "gaussian"
+''',
+    "strict inequalities, which miss pixels of exactly 0 and 1": '''
+def choose_head_and_likelihood(x):
+    low, high = np.min(x), np.max(x)
+    binary = np.all((x == 0) | (x == 1))
+    if binary:
+        return "sigmoid", "bernoulli"
+    if low > 0 and high < 1:
+        return "sigmoid", "gaussian"
+    if low > -1 and high < 1:
+        return "tanh", "gaussian"
+    return "linear", "gaussian"
+''',
+    "the continuous Bernoulli for [-1, 1] data": '''
+def choose_head_and_likelihood(x):
+    low, high = np.min(x), np.max(x)
+    binary = np.all((x == 0) | (x == 1))
+    if low >= 0 and high <= 1:
+        return "sigmoid", ("bernoulli" if binary else "continuous_bernoulli")
+    if low >= -1 and high <= 1:
+        return "tanh", "continuous_bernoulli"
+    return "linear", "gaussian"
+''',
+    "looks at the maximum only": '''
+def choose_head_and_likelihood(x):
+    high = np.max(x)
+    binary = np.all((x == 0) | (x == 1))
+    if high <= 1:
+        return "sigmoid", ("bernoulli" if binary else "gaussian")
+    return "linear", "gaussian"
 ''',
 }
 

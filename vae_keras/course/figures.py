@@ -451,3 +451,54 @@ def plot_sigma_trace(sigmas, rms_errors):
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+
+def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0, 1.0)):
+    """Several decoders' outputs as pixels, one row per model: reconstructions, then prior samples.
+
+    Nothing is clipped: pixels below value_range are drawn blue and above it red (see
+    `color_out_of_range`), so that a head that leaves the pixel range shows it.
+
+    Args:
+        originals: the images reconstructed, (n, H, W, 1) or (n, H, W), in pixels: the first row.
+        reconstructions: {row label: images of the originals' shape, in pixels}, one row per model.
+        samples: None, or {row label: images (m, H, W, 1) in pixels} for the same labels, drawn
+            to the right of each row's reconstructions.
+        value_range: (low, high), the pixel range.
+
+    Returns:
+        A matplotlib Figure.
+    """
+    originals = np.asarray(originals, dtype="float32")
+    if not reconstructions:
+        raise ValueError("reconstructions is empty; expected {row label: images}.")
+    for label, images in reconstructions.items():
+        if np.shape(images) != originals.shape:
+            raise ValueError(f"The reconstructions of {label!r} have shape {np.shape(images)}; expected the "
+                             f"originals' shape {originals.shape}.")
+    if samples is not None and set(samples) != set(reconstructions):
+        raise ValueError(f"samples must have the same row labels as reconstructions. Received: samples for "
+                         f"{sorted(samples)}, reconstructions for {sorted(reconstructions)}")
+    rows = [("test images", originals, None)]
+    rows += [(label, images, None if samples is None else samples[label]) for label, images in reconstructions.items()]
+    n, m = len(originals), 0 if samples is None else max(len(images) for images in samples.values())
+    ratios = [n] if samples is None else [n, m]
+    fig, axes = plt.subplots(len(rows), len(ratios), figsize=(0.75 * (sum(ratios) + 4), 0.85 * len(rows) + 0.6),
+                             squeeze=False, gridspec_kw={"width_ratios": ratios})
+    for (label, recon, drawn), row in zip(rows, axes):
+        for images, ax in zip((recon, drawn), row):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if images is None:
+                ax.axis("off")
+                continue
+            ax.imshow(np.concatenate(list(color_out_of_range(images, value_range)), axis=1))
+        row[0].text(-0.02, 0.5, label, transform=row[0].transAxes, ha="right", va="center")
+    axes[0, 0].set_title("reconstructions of test images")
+    if samples is not None:
+        axes[0, 1].set_title("samples from the prior")
+    low, high = value_range
+    fig.suptitle(f"As pixels, not clipped: blue < {low:g}, red > {high:g}")
+    fig.subplots_adjust(left=0.22, right=0.99, wspace=0.05, hspace=0.08)
+    return fig
