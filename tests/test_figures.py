@@ -46,3 +46,20 @@ def test_plot_head_outputs_refuses_mismatched_inputs(reconstructions, samples, m
     with pytest.raises(ValueError, match=message):
         figures.plot_head_outputs(np.zeros((2, 4, 4, 1)), reconstructions, samples)
 
+
+def test_plot_sample_sets_draws_one_panel_per_set_side_by_side():
+    rng = np.random.default_rng(0)
+    sets = {"VAE": rng.random((12, 28, 28, 1)), "autoencoder": rng.random((12, 28, 28))}
+    fig = figures.plot_sample_sets(sets, ncols=4)
+    panels = fig.subfigs
+    assert [panel._suptitle.get_text() for panel in panels] == ["VAE", "autoencoder"]
+    for panel, images in zip(panels, sets.values()):
+        shown = [ax.images[0].get_array() for ax in panel.axes if ax.images]
+        assert len(panel.axes) == 12 and len(shown) == 12
+        np.testing.assert_array_equal(shown[5], images.reshape(12, 28, 28)[5])
+    left, right = (panel.bbox.x0 for panel in panels)
+    assert right > left  # side by side, not stacked
+    with pytest.raises(ValueError, match="same number of images"):
+        figures.plot_sample_sets({"a": rng.random((4, 28, 28)), "b": rng.random((5, 28, 28))})
+    with pytest.raises(ValueError, match="empty"):
+        figures.plot_sample_sets({})

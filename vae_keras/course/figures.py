@@ -502,3 +502,39 @@ def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0
     fig.suptitle(f"As pixels, not clipped: blue < {low:g}, red > {high:g}")
     fig.subplots_adjust(left=0.22, right=0.99, wspace=0.05, hspace=0.08)
     return fig
+
+
+def plot_sample_sets(sample_sets, ncols=8, value_range=(0.0, 1.0), scale=0.6, title=None):
+    """Sets of images side by side in one figure, one panel per set, e.g. two models' prior samples.
+
+    Args:
+        sample_sets: {panel title: images (n, H, W, 1) or (n, H, W)}; every set the same n.
+        ncols: images per row in each panel.
+        value_range: the pixel values shown black and white.
+        scale: each image's size, in inches.
+        title: the figure's title, or None.
+
+    Returns:
+        A matplotlib Figure.
+    """
+    sets = {name: np.asarray(keras.ops.convert_to_numpy(images)) for name, images in sample_sets.items()}
+    if not sets:
+        raise ValueError("sample_sets is empty; expected {panel title: images}.")
+    sizes = {len(images) for images in sets.values()}
+    if len(sizes) != 1 or 0 in sizes:
+        raise ValueError(f"Every set needs the same number of images, at least one; got "
+                         f"{ {name: len(images) for name, images in sets.items()} }.")
+    n = sizes.pop()
+    nrows = int(np.ceil(n / ncols))
+    fig = plt.figure(figsize=(scale * ncols * len(sets) + 0.3 * (len(sets) - 1), scale * nrows + 0.6))
+    for panel, (name, images) in zip(np.atleast_1d(fig.subfigures(1, len(sets), wspace=0.04)), sets.items()):
+        axes = panel.subplots(nrows, ncols, squeeze=False)
+        for ax in axes.flat:
+            ax.axis("off")
+        for ax, image in zip(axes.flat, images[..., 0] if images.ndim == 4 else images):
+            ax.imshow(image, cmap="gray", vmin=value_range[0], vmax=value_range[1])
+        panel.suptitle(name)
+        panel.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9, wspace=0.05, hspace=0.05)
+    if title:
+        fig.suptitle(title, y=1.02)
+    return fig
