@@ -7,63 +7,85 @@ task's wording allows; wrong answers are mistakes students make on these tasks.
 # --- Exercise 1: sample the prior and decode ---------------------------------------------------
 
 EX1_RIGHT = {
-    "float32 draws straight from the generator (other numbers than the solution's)": '''
-def generate(decoder, n, latent_dim, seed=None):
-    z = np.random.default_rng(seed).standard_normal((n, latent_dim), dtype=np.float32)
+    "float32 draws straight from the generator, the latent size from decoder.inputs": '''
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed).standard_normal((n, decoder.inputs[0].shape[-1]), dtype=np.float32)
     return decoder.predict(z, verbose=0)
 ''',
     "Generator.normal and a direct call": '''
-def generate(decoder, n, latent_dim, seed=None):
+def generate(decoder, n, seed=None):
     rng = np.random.default_rng(seed)
+    latent_dim = decoder.input_shape[1]
     z = rng.normal(loc=0.0, scale=1.0, size=(n, latent_dim)).astype(np.float32)
     return keras.ops.convert_to_numpy(decoder(z))
 ''',
     "keras.random.normal with the seed": '''
-def generate(decoder, n, latent_dim, seed=None):
-    z = keras.random.normal((n, latent_dim), seed=seed)
+def generate(decoder, n, seed=None):
+    z = keras.random.normal((n, decoder.input_shape[-1]), seed=seed)
     return np.asarray(decoder.predict(z, verbose=0))
 ''',
-    "the legacy global generator, seeded": '''
-def generate(decoder, n, latent_dim, seed=None):
+    "the legacy global generator, seeded, in batches": '''
+def generate(decoder, n, seed=None):
     np.random.seed(seed)
-    z = np.random.randn(n, latent_dim).astype("float32")
-    return decoder.predict(z, verbose=0)
+    z = np.random.randn(n, decoder.input_shape[-1]).astype("float32")
+    return np.concatenate([decoder.predict(z[i:i + 500], verbose=0) for i in range(0, n, 500)])
 ''',
 }
 
 EX1_WRONG = {
     "uniform codes in [0, 1)": '''
-def generate(decoder, n, latent_dim, seed=None):
-    z = np.random.default_rng(seed).random((n, latent_dim)).astype("float32")
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed).random((n, decoder.input_shape[-1])).astype("float32")
     return decoder.predict(z, verbose=0)
 ''',
+    "uniform codes scaled to mean 0 and standard deviation 1": '''
+def generate(decoder, n, seed=None):
+    u = np.random.default_rng(seed).random((n, decoder.input_shape[-1]))
+    return decoder.predict((np.sqrt(3.0) * (2.0 * u - 1.0)).astype("float32"), verbose=0)
+''',
+    "Laplace codes scaled to standard deviation 1": '''
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed).laplace(scale=1 / np.sqrt(2), size=(n, decoder.input_shape[-1]))
+    return decoder.predict(z.astype("float32"), verbose=0)
+''',
+    "one draw shared by every latent": '''
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed).standard_normal((n, 1)) * np.ones((1, decoder.input_shape[-1]))
+    return decoder.predict(z.astype("float32"), verbose=0)
+''',
     "the seed ignored": '''
-def generate(decoder, n, latent_dim, seed=None):
-    z = np.random.default_rng().standard_normal((n, latent_dim)).astype("float32")
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng().standard_normal((n, decoder.input_shape[-1])).astype("float32")
     return decoder.predict(z, verbose=0)
 ''',
     "always seed 0": '''
-def generate(decoder, n, latent_dim, seed=None):
-    z = np.random.default_rng(0).standard_normal((n, latent_dim)).astype("float32")
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(0).standard_normal((n, decoder.input_shape[-1])).astype("float32")
     return decoder.predict(z, verbose=0)
 ''',
-    "codes the size of an image, (n, 784)": '''
-def generate(decoder, n, latent_dim, seed=None):
-    z = np.random.default_rng(seed).standard_normal((n, 28 * 28)).astype("float32")
+    "seed=None taken as seed 0": '''
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed or 0).standard_normal((n, decoder.input_shape[-1])).astype("float32")
+    return decoder.predict(z, verbose=0)
+''',
+    "a fixed latent size of 3": '''
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed).standard_normal((n, 3)).astype("float32")
     return decoder.predict(z, verbose=0)
 ''',
     "one code repeated n times": '''
-def generate(decoder, n, latent_dim, seed=None):
-    z = np.random.default_rng(seed).standard_normal(latent_dim).astype("float32")
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed).standard_normal(decoder.input_shape[-1]).astype("float32")
     return decoder.predict(np.tile(z, (n, 1)), verbose=0)
 ''',
-    "keras.random.normal without the seed": '''
-def generate(decoder, n, latent_dim, seed=None):
-    return keras.ops.convert_to_numpy(decoder(keras.random.normal((n, latent_dim))))
+    "the outputs clipped to [0, 1]": '''
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed).standard_normal((n, decoder.input_shape[-1])).astype("float32")
+    return np.clip(decoder.predict(z, verbose=0), 0.0, 1.0)
 ''',
     "the variance taken for the standard deviation, N(0, 2)": '''
-def generate(decoder, n, latent_dim, seed=None):
-    z = np.random.default_rng(seed).normal(0.0, 2.0, size=(n, latent_dim)).astype("float32")
+def generate(decoder, n, seed=None):
+    z = np.random.default_rng(seed).normal(0.0, 2.0, size=(n, decoder.input_shape[-1])).astype("float32")
     return decoder.predict(z, verbose=0)
 ''',
 }
@@ -74,18 +96,23 @@ EX2_RIGHT = {
     "a loop over t, stacked": '''
 def interpolate(z_a, z_b, steps):
     z_a, z_b = np.asarray(z_a, dtype=float), np.asarray(z_b, dtype=float)
-    if z_a.shape != z_b.shape or steps < 2:
-        raise ValueError("z_a and z_b need the same shape, and a path at least 2 steps")
     return np.stack([(1 - t) * z_a + t * z_b for t in np.linspace(0, 1, steps)])
 ''',
     "outer products": '''
 def interpolate(z_a, z_b, steps):
-    if np.shape(z_a) != np.shape(z_b):
-        raise ValueError(f"different shapes {np.shape(z_a)} and {np.shape(z_b)}")
-    if steps < 2:
-        raise ValueError("steps must be at least 2")
     t = np.linspace(0.0, 1.0, num=steps)
     return np.outer(1.0 - t, z_a) + np.outer(t, z_b)
+''',
+    "start plus a fraction of the difference, the ends set exactly": '''
+def interpolate(z_a, z_b, steps):
+    z_a, z_b = np.array(z_a, dtype="float64"), np.array(z_b, dtype="float64")
+    path = z_a + (np.arange(steps) / (steps - 1))[:, None] * (z_b - z_a)
+    path[0], path[-1] = z_a, z_b
+    return path
+''',
+    "a linspace of the codes themselves": '''
+def interpolate(z_a, z_b, steps):
+    return np.linspace(np.asarray(z_a, dtype=float), np.asarray(z_b, dtype=float), steps)
 ''',
 }
 
@@ -93,95 +120,163 @@ EX2_WRONG = {
     "z_a + t (z_b - z_a), which misses z_b by rounding": '''
 def interpolate(z_a, z_b, steps):
     z_a, z_b = np.asarray(z_a), np.asarray(z_b)
-    if z_a.shape != z_b.shape or steps < 2:
-        raise ValueError("bad input")
     t = np.linspace(0.0, 1.0, steps)[:, None]
     return z_a + t * (z_b - z_a)
 ''',
     "t stops short of 1": '''
 def interpolate(z_a, z_b, steps):
     z_a, z_b = np.asarray(z_a), np.asarray(z_b)
-    if z_a.shape != z_b.shape or steps < 2:
-        raise ValueError("bad input")
     t = np.arange(steps)[:, None] / steps
     return (1.0 - t) * z_a + t * z_b
-''',
-    "no ValueError for bad input": '''
-def interpolate(z_a, z_b, steps):
-    t = np.linspace(0.0, 1.0, steps)[:, None]
-    return (1.0 - t) * np.asarray(z_a) + t * np.asarray(z_b)
 ''',
     "the weights swapped: from z_b to z_a": '''
 def interpolate(z_a, z_b, steps):
     z_a, z_b = np.asarray(z_a), np.asarray(z_b)
-    if z_a.shape != z_b.shape or steps < 2:
-        raise ValueError("bad input")
     t = np.linspace(0.0, 1.0, steps)[:, None]
     return t * z_a + (1.0 - t) * z_b
 ''',
+    "one step too many": '''
+def interpolate(z_a, z_b, steps):
+    z_a, z_b = np.asarray(z_a), np.asarray(z_b)
+    t = np.linspace(0.0, 1.0, steps + 1)[:, None]
+    return (1.0 - t) * z_a + t * z_b
+''',
+    "evenly spaced in angle (slerp), not a straight line": '''
+def interpolate(z_a, z_b, steps):
+    z_a, z_b = np.asarray(z_a, dtype=float), np.asarray(z_b, dtype=float)
+    omega = np.arccos(np.clip(z_a @ z_b / np.linalg.norm(z_a) / np.linalg.norm(z_b), -1, 1))
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    return (np.sin((1 - t) * omega) * z_a + np.sin(t * omega) * z_b) / np.sin(omega)
+''',
 }
 
-# --- Exercise 3: a Gaussian fitted to the autoencoder's codes ---------------------------------
+# --- Exercise 3: quality against diversity ----------------------------------------------------
 
 EX3_RIGHT = {
-    "Generator.normal with loc and scale": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes)
-    rng = np.random.default_rng(seed)
-    return rng.normal(loc=codes.mean(axis=0), scale=codes.std(axis=0), size=(n, codes.shape[1]))
-''',
-    "a full covariance matrix": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes, dtype="float64")
-    covariance = np.cov(codes, rowvar=False)
-    return np.random.default_rng(seed).multivariate_normal(codes.mean(axis=0), covariance, size=n)
-''',
-    "scipy.stats with the sample standard deviation, float32": '''
-from scipy import stats
+    "a loop over samples, pairs from the upper triangle": '''
+def quality_and_diversity(samples, reference):
+    flat = np.asarray(samples, dtype=np.float64).reshape(len(samples), -1)
+    real = np.asarray(reference, dtype=np.float64).reshape(len(reference), -1)
+    nearest = [np.linalg.norm(real - row, axis=1).min() for row in flat]
+    pairs = [np.linalg.norm(flat[i + 1:] - flat[i], axis=1) for i in range(len(flat) - 1)]
+    return float(np.mean(nearest)), float(np.concatenate(pairs).mean())
 
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes, dtype="float32")
-    mean, std = codes.mean(axis=0), codes.std(axis=0, ddof=1)
-    draws = stats.norm.rvs(loc=mean, scale=std, size=(n, len(mean)), random_state=np.random.default_rng(seed))
-    return draws.astype("float32")
+
+def compare_models(models, reference, n, seed):
+    results = {}
+    for key, model in models.items():
+        results[key] = quality_and_diversity(model.generate(n, seed=seed), reference)
+    return results
+''',
+    "broadcasting in chunks of 16 samples, the full matrix without its diagonal": '''
+def quality_and_diversity(samples, reference):
+    flat = np.asarray(samples, dtype="float32").reshape(len(samples), -1).astype("float64")
+    real = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+
+    def distances(rows, others):
+        return np.concatenate([np.sqrt(((rows[i:i + 16, None, :] - others[None, :, :]) ** 2).sum(axis=-1))
+                               for i in range(0, len(rows), 16)])
+
+    n = len(flat)
+    between = distances(flat, flat)
+    return distances(flat, real).min(axis=1).mean(), between.sum() / (n * (n - 1))
+
+
+def compare_models(models, reference, n, seed):
+    return {key: tuple(quality_and_diversity(models[key].generate(n, seed=seed), reference)) for key in models}
+''',
+    "squares expanded with einsum, a loop over pairs of rows": '''
+def quality_and_diversity(samples, reference):
+    x = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
+    r = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+    squared = np.einsum("ij,ij->i", x, x)[:, None] + np.einsum("ij,ij->i", r, r)[None, :] - 2 * x @ r.T
+    quality = np.sqrt(np.clip(squared.min(axis=1), 0, None)).mean()
+    total, count = 0.0, 0
+    for i in range(len(x)):
+        for j in range(i + 1, len(x)):
+            total += np.sqrt(np.sum((x[i] - x[j]) ** 2))
+            count += 1
+    return quality, total / count
+
+
+def compare_models(models, reference, n, seed):
+    return dict((key, quality_and_diversity(model.generate(n, seed=seed), reference)) for key, model in models.items())
 ''',
 }
 
+_COMPARE = '''
+
+def compare_models(models, reference, n, seed):
+    return {key: quality_and_diversity(model.generate(n, seed=seed), reference) for key, model in models.items()}
+'''
+
 EX3_WRONG = {
-    "the prior N(0, I), not fitted": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    return np.random.default_rng(seed).standard_normal((n, np.shape(codes)[1]))
-''',
-    "the variance taken for the standard deviation": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes)
-    return codes.mean(axis=0) + codes.var(axis=0) * np.random.default_rng(seed).standard_normal((n, codes.shape[1]))
-''',
-    "statistics over the wrong axis": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes)
-    mean, std = codes.mean(axis=1, keepdims=True), codes.std(axis=1, keepdims=True)
-    return mean + std * np.random.default_rng(seed).standard_normal((n, codes.shape[1]))
-''',
-    "one spread for all latents": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes)
-    return codes.mean(axis=0) + codes.std() * np.random.default_rng(seed).standard_normal((n, codes.shape[1]))
-''',
-    "the codes resampled, not a Gaussian": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes)
-    return codes[np.random.default_rng(seed).integers(0, len(codes), size=n)]
-''',
-    "uniform draws scaled by the fit": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes)
-    return codes.mean(axis=0) + codes.std(axis=0) * np.random.default_rng(seed).random((n, codes.shape[1]))
-''',
-    "the seed ignored": '''
-def sample_fitted_gaussian(codes, n, seed=None):
-    codes = np.asarray(codes)
-    return np.random.default_rng().normal(codes.mean(axis=0), codes.std(axis=0), size=(n, codes.shape[1]))
+    "every pixel difference at once (memory)": '''
+def quality_and_diversity(samples, reference):
+    flat = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
+    real = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+    nearest = np.sqrt(((flat[:, None, :] - real[None, :, :]) ** 2).sum(axis=-1)).min(axis=1)
+    between = np.sqrt(((flat[:, None, :] - flat[None, :, :]) ** 2).sum(axis=-1))
+    return float(nearest.mean()), float(between[np.triu_indices(len(flat), 1)].mean())
+''' + _COMPARE,
+    "each sample paired with itself too (the diagonal's zeros in the mean)": '''
+def quality_and_diversity(samples, reference):
+    flat = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
+    real = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+    nearest = [np.linalg.norm(real - row, axis=1).min() for row in flat]
+    between = [np.linalg.norm(flat - row, axis=1).mean() for row in flat]
+    return float(np.mean(nearest)), float(np.mean(between))
+''' + _COMPARE,
+    "scipy's cdist and pdist": '''
+from scipy.spatial.distance import cdist, pdist
+
+def quality_and_diversity(samples, reference):
+    flat = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
+    real = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+    return float(cdist(flat, real).min(axis=1).mean()), float(pdist(flat).mean())
+''' + _COMPARE,
+    "the course's own measures": '''
+def quality_and_diversity(samples, reference):
+    return analysis.nearest_distance(samples, reference), analysis.diversity(samples)
+''' + _COMPARE,
+    "the nearest sample to each reference image, not the other way round": '''
+def quality_and_diversity(samples, reference):
+    flat = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
+    real = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+    nearest = [np.linalg.norm(flat - row, axis=1).min() for row in real]
+    pairs = [np.linalg.norm(flat[i + 1:] - flat[i], axis=1) for i in range(len(flat) - 1)]
+    return float(np.mean(nearest)), float(np.concatenate(pairs).mean())
+''' + _COMPARE,
+    "squared distances": '''
+def quality_and_diversity(samples, reference):
+    flat = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
+    real = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+    nearest = [((real - row) ** 2).sum(axis=1).min() for row in flat]
+    pairs = [((flat[i + 1:] - flat[i]) ** 2).sum(axis=1) for i in range(len(flat) - 1)]
+    return float(np.mean(nearest)), float(np.concatenate(pairs).mean())
+''' + _COMPARE,
+    "squares expanded in float32 without clipping (NaN for copies)": '''
+def quality_and_diversity(samples, reference):
+    x = np.asarray(samples, dtype="float32").reshape(len(samples), -1)
+    r = np.asarray(reference, dtype="float32").reshape(len(reference), -1)
+
+    def distances(a, b):
+        return np.sqrt((a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2 * a @ b.T)
+
+    return float(distances(x, r).min(axis=1).mean()), float(distances(x, x)[np.triu_indices(len(x), 1)].mean())
+''' + _COMPARE,
+    "compare_models draws new samples for each measure": '''
+def quality_and_diversity(samples, reference):
+    flat = np.asarray(samples, dtype="float64").reshape(len(samples), -1)
+    real = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
+    nearest = [np.linalg.norm(real - row, axis=1).min() for row in flat]
+    pairs = [np.linalg.norm(flat[i + 1:] - flat[i], axis=1) for i in range(len(flat) - 1)]
+    return float(np.mean(nearest)), float(np.concatenate(pairs).mean())
+
+
+def compare_models(models, reference, n, seed):
+    return {key: (quality_and_diversity(model.generate(n), reference)[0],
+                  quality_and_diversity(model.generate(n), reference)[1]) for key, model in models.items()}
 ''',
 }
 
