@@ -52,6 +52,12 @@ def transpose_output_size(size, kernel_size, strides, padding):
         return size * strides
     return size * strides + kernel_size - 1
 ''',
+    "a float, where the task asks for an int": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    if padding == "same":
+        return size * strides * 1.0
+    return float(max((size - 1) * strides + kernel_size, size * strides))
+''',
     "asks a Keras layer (forbidden)": '''
 def transpose_output_size(size, kernel_size, strides, padding):
     layer = keras.layers.Conv2DTranspose(1, kernel_size, strides=strides, padding=padding)
@@ -87,6 +93,19 @@ def build_transpose_decoder(latent_dim):
     h = keras.layers.ReLU()(h)
     h = keras.layers.Conv2DTranspose(1, 3, strides=1, padding="same")(h)
     return keras.Model(z, keras.layers.Activation("sigmoid")(h), name="mirror")
+''',
+    "a single Dense layer, blocks as nested Sequential models": '''
+def build_transpose_decoder(latent_dim):
+    def doubling(filters):
+        return keras.Sequential([keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same"),
+                                 keras.layers.ReLU()])
+
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(1568, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    h = doubling(16)(doubling(32)(h))
+    head = keras.Sequential([keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid")])
+    return keras.Model(z, head(h))
 ''',
     "4×4 kernels that overlap evenly": '''
 def build_transpose_decoder(latent_dim):
@@ -182,6 +201,44 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
+    "5×5 kernels, which the task does not allow": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 5, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "an extra stride-1 convolution between the blocks": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    h = keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(h)
+    h = keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "a 1×1 last convolution": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 1, activation="sigmoid")(h))
+''',
+    "the encoder's first map, not its last: a 7×7×16 start": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 16, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 16))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
     "a 14×14 start mirrored with one doubling": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
@@ -224,6 +281,31 @@ def build_upsampling_decoder(latent_dim):
     outputs = keras.layers.Conv2D(1, 3, padding="same", activation=keras.activations.sigmoid)(x)
     return keras.Model(inputs=inputs, outputs=outputs, name="upsampling_decoder")
 ''',
+    "one Dense layer, blocks as nested Sequential models": '''
+def build_upsampling_decoder(latent_dim):
+    def copy_then_convolve(filters):
+        return keras.Sequential([keras.layers.UpSampling2D(2),
+                                 keras.layers.Conv2D(filters, 3, padding="same", activation="relu")])
+
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(7 * 7 * 32, activation="relu"),
+        keras.layers.Reshape((7, 7, 32)),
+        copy_then_convolve(32),
+        copy_then_convolve(16),
+        keras.Sequential([keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid")]),
+    ])
+''',
+    "a single widening Dense layer": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
 }
 
 EX3_WRONG = {
@@ -232,6 +314,9 @@ def build_upsampling_decoder(latent_dim):
     return decoders.build_conv_decoder(latent_dim, filters=(32, 16), dense_units=64, upsampling="upsample")
 ''',
     "the library's builder through vae_keras (forbidden)": '''
+import vae_keras.decoders
+
+
 def build_upsampling_decoder(latent_dim):
     return vae_keras.decoders.build_conv_decoder(latent_dim, filters=(32, 16), dense_units=64,
                                                  upsampling="upsample", name="my_decoder")
@@ -290,7 +375,48 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, padding="same")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "the widening Dense layer missing": '''
+    "convolve, then copy": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
+        h = keras.layers.UpSampling2D(2)(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "5×5 kernels": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 5, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 5, padding="same", activation="sigmoid")(h))
+''',
+    "one copy by 4 instead of two by 2": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    h = keras.layers.UpSampling2D(4)(h)
+    h = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(h)
+    h = keras.layers.Conv2D(16, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "a copy straight into the head: no 16-filter convolution at 28×28": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    h = keras.layers.UpSampling2D(2)(h)
+    h = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(h)
+    h = keras.layers.UpSampling2D(2)(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "a tanh head: values in (-1, 1)": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
@@ -298,7 +424,7 @@ def build_upsampling_decoder(latent_dim):
     for filters in (32, 16):
         h = keras.layers.UpSampling2D(2)(h)
         h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
-    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="tanh")(h))
 ''',
 }
 
