@@ -63,3 +63,30 @@ def test_plot_sample_sets_draws_one_panel_per_set_side_by_side():
         figures.plot_sample_sets({"a": rng.random((4, 28, 28)), "b": rng.random((5, 28, 28))})
     with pytest.raises(ValueError, match="empty"):
         figures.plot_sample_sets({})
+
+
+# --- plot_upsampling_comparison (notebook 03) ----------------------------------------------
+
+
+def test_plot_upsampling_comparison_draws_each_decoder_before_and_after_training():
+    rng = np.random.default_rng(0)
+    checkerboard = np.indices((28, 28)).sum(axis=0) % 2  # a period-2 pattern: all its energy at Nyquist
+    overlaps = {"transpose": np.array([[1.0, 2.0], [2.0, 4.0]]), "upsample": np.full((2, 2), 9.0)}
+    untrained = {"transpose": np.stack([checkerboard + 0.01 * rng.random((28, 28))] * 3)[..., None],
+                 "upsample": rng.random((3, 28, 28, 1))}
+    trained = {"transpose": rng.random((3, 28, 28, 1)), "upsample": rng.random((3, 28, 28))}
+    fig = figures.plot_upsampling_comparison(overlaps, untrained, trained, n=2)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2 * 7  # two rows: ones, 2 untrained, spectrum, 2 trained, spectrum
+    first_row = fig.axes[:7]
+    assert [text.get_text() for text in first_row[0].texts] == ["1", "2", "2", "4", "transpose"]
+    assert "Nyquist share" in first_row[3].get_title() and len(first_row[3].patches) == 2  # Nyquist row, column
+    untrained_share = float(first_row[3].get_title().split("share ")[1].rstrip("%")) / 100
+    assert untrained_share > 0.95  # the checkerboard's energy is (almost) all at the Nyquist frequency
+    stretched = first_row[1].images[0].get_array()
+    assert stretched.min() == 0 and stretched.max() == 1  # contrast stretched
+    assert first_row[4].images[0].get_clim() == (0, 1)  # trained images are drawn as pixels
+    with pytest.raises(ValueError, match="same row labels"):
+        figures.plot_upsampling_comparison(overlaps, {"transpose": untrained["transpose"]}, trained)
+    with pytest.raises(ValueError, match="at least n = 4"):
+        figures.plot_upsampling_comparison(overlaps, untrained, trained, n=4)

@@ -538,3 +538,64 @@ def plot_sample_sets(sample_sets, ncols=8, value_range=(0.0, 1.0), scale=0.6, ti
     if title:
         fig.suptitle(title, y=1.02)
     return fig
+
+
+def plot_upsampling_comparison(overlaps, untrained, trained, n=2):
+    """Notebook 03's lesson in one figure: one row per way of doubling a feature map.
+
+    Columns: a constant map of ones through one block whose weights are all 1 (each output pixel
+    labelled with what it received); n images of the untrained decoder, contrast stretched one by
+    one so that a faint pattern shows; their mean log power spectrum (zero frequency in the middle,
+    the Nyquist frequency on the top and left border), titled with their Nyquist share; then the
+    same for the trained decoder, its images drawn as pixels in [0, 1].
+
+    Args:
+        overlaps: {row label: array (H, W)}, one block's output for a map of ones.
+        untrained: {row label: images (m, H, W, 1)}, m >= n, the same labels.
+        trained: {row label: images (m, H, W, 1)}, m >= n, the same labels.
+        n: images shown per decoder, before and after training.
+
+    Returns:
+        A matplotlib Figure.
+    """
+    from vae_keras.course.analysis import nyquist_share, power_spectrum
+
+    if not overlaps or set(untrained) != set(overlaps) or set(trained) != set(overlaps):
+        raise ValueError(f"Expected the same row labels in overlaps, untrained and trained. Received: "
+                         f"{sorted(overlaps)}, {sorted(untrained)} and {sorted(trained)}")
+    fig, axes = plt.subplots(len(overlaps), 2 * n + 3, figsize=(1.9 * (2 * n + 3), 2.3 * len(overlaps) + 0.4),
+                             squeeze=False)
+    for row, (label, grid) in zip(axes, overlaps.items()):
+        grid = np.asarray(grid)
+        if grid.ndim != 2:
+            raise ValueError(f"The overlap map of {label!r} has shape {grid.shape}; expected a 2-D array (H, W).")
+        row[0].imshow(grid, cmap="Blues", vmin=0)
+        for (i, j), value in np.ndenumerate(grid):
+            row[0].text(j, i, f"{value:g}", ha="center", va="center", fontsize=7,
+                        color="white" if value > 0.6 * grid.max() else "black")
+        row[0].set_title("one block, input of ones", fontsize=9)
+        row[0].text(-0.08, 0.5, label, transform=row[0].transAxes, rotation=90, ha="right", va="center", fontsize=10)
+        for start, (when, images) in zip((1, n + 2), (("untrained", untrained[label]), ("trained", trained[label]))):
+            power = power_spectrum(images)  # (m, H, W); raises on a wrong shape
+            if len(power) < n:
+                raise ValueError(f"The {when} images of {label!r} are {len(power)}; expected at least n = {n}.")
+            images = np.asarray(images)
+            images = images[..., 0] if images.ndim == 4 else images
+            for ax, image in zip(row[start:start + n], images):
+                if when == "untrained":
+                    ax.imshow((image - image.min()) / max(np.ptp(image), 1e-12), cmap="gray")
+                else:
+                    ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+                ax.set_title(f"{when}" + (", stretched" if when == "untrained" else ""), fontsize=9)
+            row[start + n].imshow(np.log10(np.fft.fftshift(power.mean(axis=0)) + 1e-12), cmap="magma")
+            row[start + n].set_title(f"{when} spectrum\nNyquist share {nyquist_share(images):.1%}", fontsize=9)
+            height, width = power.shape[1:]
+            for corner, size in (((-0.5, -0.5), (width, 1)), ((-0.5, -0.5), (1, height))):  # the Nyquist row, column
+                row[start + n].add_patch(plt.Rectangle(corner, *size, fill=False, edgecolor="cyan", linewidth=1.2))
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+    fig.tight_layout()
+    return fig
