@@ -22,6 +22,7 @@ import time
 import keras
 import numpy as np
 
+from vae_keras import jax_scan
 from vae_keras.reference import reference_conv_vae, reference_dense_vae
 
 MODELS = {"dense": reference_dense_vae, "conv": reference_conv_vae}
@@ -61,7 +62,7 @@ def main(argv=None):
         warm_up = epoch_seconds(vae, x, args.batch_size)  # compiles every shape an epoch needs
         models[name] = vae
         print(f"  {name:12} first epoch (compiling included) {warm_up:8.3f} s; "
-              f"steps scanned: {vae.steps_are_scanned}", flush=True)
+              f"steps scanned: {jax_scan.steps_are_scanned(vae)}", flush=True)
     times = {name: [] for name in models}
     for _ in range(args.rounds):
         for name, vae in models.items():

@@ -32,8 +32,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from vae_keras import datasets, evaluation
-from vae_keras.models import cosine_decay
+from vae_keras import datasets, evaluation, jax_scan
+from vae_keras.models import cosine_decay, steps_per_epoch
 from vae_keras.reference import reference_conv_vae, reference_dense_vae
 
 MODELS = {"dense": reference_dense_vae, "conv": reference_conv_vae}
@@ -162,7 +162,7 @@ def load_checkpoint(args, examples):
         return vae, state
     learning_rate = args.learning_rate
     if args.cosine_decay:
-        learning_rate = cosine_decay(learning_rate, args.epochs, math.ceil(examples / args.batch_size))
+        learning_rate = cosine_decay(learning_rate, args.epochs, steps_per_epoch(examples, args.batch_size))
     vae = MODELS[args.model](seed=args.seed, learning_rate=learning_rate,
                              steps_per_execution=args.steps_per_execution)
     return vae, {"model": args.model, "epochs": 0, "train_seconds": 0.0, "epoch_seconds": []}
@@ -234,7 +234,7 @@ def main(argv=None):
         "epoch_seconds": round(float(np.median(state["epoch_seconds"][1:] or state["epoch_seconds"] or [0])), 3),
         "batch_size": args.batch_size,
         "steps_per_execution": vae.steps_per_execution,
-        "scanned": vae.steps_are_scanned,
+        "scanned": jax_scan.steps_are_scanned(vae),
         "learning_rate": args.learning_rate,
         "cosine_decay": args.cosine_decay,
         "last_train_loss": state.get("last_train_loss"),

@@ -27,13 +27,13 @@ def test_elbo_is_finite_and_negative_for_binary_images(trained_vae, binary_test)
 
 @pytest.mark.parametrize("function", [evaluation.elbo, evaluation.importance_weighted_nll])
 def test_a_bernoulli_likelihood_of_grey_images_is_refused(trained_vae, digits, function):
-    with pytest.raises(ValueError, match=r"Bernoulli likelihood is a probability of binary images only.*"
+    with pytest.raises(ValueError, match=r"bernoulli likelihood is a probability of binary images only.*"
                                          r"binarize\(x, seed=0\).*continuous_bernoulli"):
         function(trained_vae, digits.x_test)
 
 
 def test_continuous_bernoulli_and_gaussian_likelihoods_score_grey_images(digits):
-    for kwargs in ({"reconstruction": "continuous_bernoulli"}, {"head": "linear", "learn_sigma": "scalar"}):
+    for kwargs in ({"likelihood": "continuous_bernoulli"}, {"head": "linear", "learn_sigma": "scalar"}):
         vae = vae_keras.build_vae(seed=0, **kwargs)
         assert np.isfinite(evaluation.elbo(vae, digits.x_test[:8]))
 
@@ -120,7 +120,7 @@ def linear_gaussian_vae(extra_log_var=0.0, seed=0):
     encoder.get_layer("z_log_var").set_weights([np.zeros_like(k), -np.log1p(2 * S**2) + extra_log_var])
     decoder = build_dense_decoder(len(S), hidden_units=(), head="linear")
     decoder.get_layer("logits").set_weights([w.T, b])
-    vae = VAE(encoder, decoder, reconstruction="gaussian")
+    vae = VAE(encoder, decoder, likelihood="gaussian")
 
     def log_p(x):
         r = x.reshape(len(x), -1).astype("float64") - b

@@ -155,6 +155,6 @@ def test_log_normal_matches_scipy():
 
 @pytest.mark.parametrize("function", [losses.reconstruction_loss, losses.log_likelihood])
 def test_unknown_reconstruction_kind_raises_value_error(function):
-    with pytest.raises(ValueError, match=r"reconstruction must be one of \('bernoulli', 'continuous_bernoulli', "
-                                         r"'gaussian'\) .* Received: reconstruction='l1'"):
+    with pytest.raises(ValueError, match=r"likelihood must be one of \('bernoulli', 'continuous_bernoulli', "
+                                         r"'gaussian'\) .* Received: likelihood='l1'"):
         function(X, X_HAT, "l1")

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import vae_keras
-from vae_keras.__main__ import _build_model_and_data, main
+from vae_keras import heads, losses
+from vae_keras.__main__ import _add_train_arguments, build_model, check_train_arguments, main, prepare_data
 
 pytestmark = pytest.mark.usefixtures("close_figures")
 
@@ -31,7 +32,7 @@ def test_train_writes_the_model_and_figures(tmp_path, capsys, head, latent_dim, 
     assert "Test ELBO:" in out and "nats per image" in out
     vae = keras.saving.load_model(tmp_path / "vae.keras")
     assert isinstance(vae, vae_keras.VAE)
-    assert vae.latent_dim == latent_dim and vae.reconstruction == ("bernoulli" if head == "sigmoid" else "gaussian")
+    assert vae.latent_dim == latent_dim and vae.likelihood.name == ("bernoulli" if head == "sigmoid" else "gaussian")
     images = vae.generate(2, seed=0)
     assert images.shape == (2, 28, 28, 1) and np.all(np.isfinite(images))
 
@@ -45,20 +46,43 @@ def test_train_a_reference_model_with_its_test_nll(tmp_path, capsys):
     assert 0 < nll <= -elbo + 5.0  # the k-sample bound is at least as tight as the ELBO, up to noise
     assert "Reference dense VAE" in out and "binarized afresh" in out
     vae = keras.saving.load_model(tmp_path / "vae.keras")
-    assert vae.name == "reference_dense_vae" and vae.binarize and vae.reconstruction == "bernoulli"
+    assert vae.name == "reference_dense_vae" and vae.binarize and vae.likelihood.name == "bernoulli"
     assert vae.latent_dim == 2
     assert {path.stem for path in tmp_path.glob("*.png")} == {
         "reconstructions", "samples", "history", "latent_scatter", "manifold"}
 
 
+def parse_train(argv):
+    """The train command's arguments as `main` parses them."""
+    parser = argparse.ArgumentParser()
+    _add_train_arguments(parser)
+    args = parser.parse_args(argv)
+    args.given = {word.split("=")[0] for word in argv if word.startswith("--")}
+    return args
+
+
 @pytest.mark.parametrize("model, latent_dim", [("dense", 50), ("conv", 32)])
 def test_reference_models_keep_their_own_latent_size_and_binary_test_set(digits, model, latent_dim):
-    args = argparse.Namespace(reference=model, latent_dim=None, seed=0, learning_rate=1e-3, cosine_decay=False,
-                              epochs=1, batch_size=128)
-    vae, x_train, x_test, _ = _build_model_and_data(args, digits)
+    run = check_train_arguments(parse_train(["--reference", model]))
+    assert run.likelihood.binary and run.binarize and run.head.name == "sigmoid"
+    x_train, x_test, to_pixels = prepare_data(run, digits)
+    vae = build_model(run, len(x_train))
     assert vae.name == f"reference_{model}_vae" and vae.latent_dim == latent_dim
-    assert x_train is digits.x_train
+    np.testing.assert_array_equal(x_train, digits.x_train)
     assert set(np.unique(x_test)) == {0.0, 1.0} and x_test.shape == digits.x_test.shape
+
+
+@pytest.mark.parametrize("argv, head, likelihood, binarize", [
+    ([], "sigmoid", "bernoulli", True),
+    (["--likelihood", "continuous_bernoulli"], "sigmoid", "continuous_bernoulli", False),
+    (["--head", "tanh"], "tanh", "gaussian", False),
+    (["--head", "linear", "--sigma", "0.5"], "linear", "gaussian", False),
+])
+def test_the_arguments_resolve_once_to_one_record(argv, head, likelihood, binarize):
+    run = check_train_arguments(parse_train(argv))
+    assert run.head is heads.HEADS[head] and run.likelihood is losses.LIKELIHOODS[likelihood]
+    assert run.binarize is binarize
+    assert run.sigma == (None if likelihood != "gaussian" else 0.5 if "--sigma" in argv else losses.DEFAULT_SIGMA)
 
 
 @pytest.mark.parametrize("argv, code, stream, message", [

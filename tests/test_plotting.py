@@ -104,7 +104,7 @@ def test_image_grid_writes_one_label_per_row():
 
 
 def test_image_grid_needs_a_label_for_every_row():
-    with pytest.raises(ValueError, match="one row label per row, 2; got 3"):
+    with pytest.raises(ValueError, match="one row label per row, 2. Received: 3 row_labels"):
         plotting.image_grid(IMAGES, ncols=6, row_labels=["a", "b", "c"])
 
 
@@ -116,7 +116,7 @@ def test_plot_latent_scatter_draws_the_prior_circle_when_asked():
 
 
 def test_plot_latent_scatter_needs_two_latent_coordinates():
-    with pytest.raises(ValueError, match=r"shape \(n, latent_dim >= 2\); got \(20, 1\)"):
+    with pytest.raises(ValueError, match=r"shape \(n, latent_dim >= 2\). Received: z.shape=\(20, 1\)"):
         plotting.plot_latent_scatter(np.zeros((20, 1)), np.zeros(20))
 
 

@@ -8,7 +8,7 @@ import pytest
 from keras import ops
 
 import vae_keras
-from vae_keras import KLWarmup, datasets
+from vae_keras import KLWarmup, datasets, heads, losses
 from vae_keras.callbacks import StopOnNonFiniteLoss
 from vae_keras.course import checks
 from vae_keras.decoders import build_dense_decoder
@@ -78,7 +78,7 @@ def test_generate_is_reproducible_by_seed(trained_vae):
 
 
 def test_decode_rejects_latent_vectors_of_the_wrong_size(trained_vae):
-    with pytest.raises(ValueError, match=r"Expected z of shape \(N, 2\); got \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"Expected z of shape \(N, 2\)\..* Received: z.shape=\(4, 3\)"):
         trained_vae.decode(np.zeros((4, 3)))
 
 
@@ -195,21 +195,34 @@ def test_fit_trains_on_binarized_images_when_binarize_is_on(binarize, expected_k
 
 
 def test_binarization_needs_the_bernoulli_likelihood():
-    with pytest.raises(ValueError, match="binarize=True draws binary images; it needs reconstruction='bernoulli'"):
-        vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head="tanh"), reconstruction="mse", binarize=True)
-    with pytest.raises(ValueError, match="needs reconstruction='bernoulli'"):
+    with pytest.raises(ValueError, match="binarize=True draws binary images, which only a binary likelihood models: "
+                                         "use likelihood='bernoulli', or binarize=False. Received: "
+                                         "likelihood='gaussian'"):
+        vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head="tanh"), likelihood="mse", binarize=True)
+    with pytest.raises(ValueError, match="use likelihood='bernoulli'"):
         vae_keras.build_vae(head="tanh", binarize=True)
 
 
-def test_unknown_reconstruction_raises_value_error():
-    with pytest.raises(ValueError, match=r"reconstruction must be one of .* Received: reconstruction='l1'"):
-        vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2), reconstruction="l1")
+def test_unknown_likelihood_raises_value_error():
+    with pytest.raises(ValueError, match=r"likelihood must be one of .* Received: likelihood='l1'"):
+        vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2), likelihood="l1")
+
+
+def test_reconstruction_is_a_deprecated_alias_of_likelihood():
+    encoder, decoder = build_dense_encoder(2), build_dense_decoder(2, head="linear")
+    with pytest.warns(DeprecationWarning, match=r"VAE\(reconstruction=...\) is deprecated: pass likelihood=..."):
+        vae = vae_keras.VAE(encoder, decoder, reconstruction="mse")
+    assert vae.likelihood.name == "gaussian"
+    with pytest.warns(DeprecationWarning, match="use vae.likelihood.name"):
+        assert vae.reconstruction == "gaussian"
+    with pytest.warns(DeprecationWarning, match=r"build_vae\(reconstruction=...\) is deprecated"):
+        assert vae_keras.build_vae(head="linear", reconstruction="mse").likelihood.name == "gaussian"
 
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"encoder": "rnn"}, r"encoder must be one of \('dense', 'conv'\). Received: encoder='rnn'"),
     ({"decoder": "conv"}, r"decoder must be one of \('dense', 'transpose', 'upsample'\). Received: decoder='conv'"),
-    ({"head": "tanh", "reconstruction": "bce"}, r"'bernoulli' likelihood needs decoder outputs in \(0, 1\)"),
+    ({"head": "tanh", "likelihood": "bce"}, r"'bernoulli' likelihood needs decoder outputs in \(0, 1\)"),
     ({"beta": -1.0}, r"beta must be a finite number >= 0. Received: beta=-1.0"),
     ({"sigma": 0.1}, r"sigma and learn_sigma belong to the Gaussian likelihood"),
     ({"head": "linear", "sigma": -0.1}, r"sigma must be a positive number. Received: sigma=-0.1"),
@@ -220,11 +233,11 @@ def test_build_vae_rejects_bad_arguments(kwargs, message):
         vae_keras.build_vae(**kwargs)
 
 
-@pytest.mark.parametrize("head, reconstruction", [("sigmoid", "bernoulli"), ("tanh", "gaussian"),
-                                                  ("linear", "gaussian")])
-def test_build_vae_matches_the_likelihood_to_the_head(head, reconstruction):
+@pytest.mark.parametrize("head, likelihood", [("sigmoid", "bernoulli"), ("tanh", "gaussian"), ("linear", "gaussian")])
+def test_build_vae_matches_the_likelihood_to_the_head(head, likelihood):
     vae = vae_keras.build_vae(head=head)
-    assert vae.reconstruction == reconstruction
+    assert vae.likelihood is losses.LIKELIHOODS[likelihood]
+    assert vae.head is heads.HEADS[head]  # the record build_vae passed, not read back from a layer
     assert vae.decoder.get_layer("output_head").get_config()["activation"] == head
 
 
@@ -264,9 +277,10 @@ def test_learned_sigma_trains_and_survives_a_keras_round_trip(digits, tmp_path, 
 # --- Bad input fails early and clearly --------------------------------------------------------
 
 @pytest.mark.parametrize("x, message", [
-    (np.zeros((8, 28, 28), "float32"), r"Expected x of shape \(N, 28, 28, 1\); got \(8, 28, 28\)"),
-    (np.zeros((8, 28, 28, 1), "uint8"), r"Expected float x .*got dtype uint8.*to_unit_images"),
-    (np.full((8, 28, 28, 1), 255.0, "float32"), r"Expected x with values in \[0, 1\]; got values in \[255, 255\]"),
+    (np.zeros((8, 28, 28), "float32"), r"Expected x of shape \(N, 28, 28, 1\)\..* Received: x.shape=\(8, 28, 28\)"),
+    (np.zeros((8, 28, 28, 1), "uint8"), r"Expected float x .*to_unit_images. Received: x.dtype=uint8"),
+    (np.full((8, 28, 28, 1), 255.0, "float32"), r"Expected x with values in \[0, 1\]\..* Received: x with values in "
+                                                r"\[255, 255\]"),
 ])
 def test_fit_on_bad_input_raises_before_training(x, message):
     vae = vae_keras.build_vae(seed=0)
@@ -288,9 +302,13 @@ def test_evaluate_checks_its_input_too():
         vae_keras.build_vae(seed=0).evaluate(np.zeros((4, 28, 28, 1), "uint8"), verbose=0)
 
 
-def test_mse_models_accept_data_outside_unit_range():
+def test_gaussian_models_accept_data_outside_unit_range():
     vae = vae_keras.build_vae(head="linear", seed=0)
-    vae._check_inputs(np.full((2, 28, 28, 1), -3.0, "float32"), "x")  # standardised data is fine
+    x = np.full((2, 28, 28, 1), -3.0, "float32")  # standardised data is fine
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.all(np.isfinite(vae.evaluate(x, verbose=0)))
+        assert vae.encode(x)[0].shape == (2, 2)
 
 
 def test_a_tf_data_dataset_is_passed_on_unchecked(digits, binary_test):
@@ -317,7 +335,7 @@ def test_decode_accepts_integer_and_float64_codes():
 # --- Mistakes that are lessons: allowed, never silent -------------------------------------------
 
 def test_data_outside_the_heads_range_trains_with_a_warning(digits):
-    vae = vae_keras.build_vae(head="sigmoid", reconstruction="mse", seed=0)  # notebook 02's mismatch
+    vae = vae_keras.build_vae(head="sigmoid", likelihood="mse", seed=0)  # notebook 02's mismatch
     x = datasets.to_symmetric(digits.x_train[:64])
     with pytest.warns(UserWarning, match=r"x holds values in \[-1, 1\], but the decoder's 'sigmoid' head produces "
                                          r"values in \[0, 1\] only.*head='tanh'") as record:
@@ -333,10 +351,10 @@ def test_data_outside_the_heads_range_trains_with_a_warning(digits):
 ])
 def test_the_head_warning_compares_the_data_with_the_heads_range(head, x, warns):
     vae = vae_keras.build_vae(head=head, seed=0)
-    assert vae.output_head == head
+    assert vae.head.name == head
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        vae._check_inputs(x, "x", warn_head=True)
+        vae.fit(np.repeat(x, 2, axis=0), epochs=1, batch_size=2, verbose=0)
     messages = [str(w.message) for w in record if "head produces values" in str(w.message)]
     assert bool(messages) == warns, messages
     if warns:
@@ -346,11 +364,12 @@ def test_the_head_warning_compares_the_data_with_the_heads_range(head, x, warns)
 def test_a_decoder_without_an_output_head_layer_gets_no_head_warning():
     z = keras.Input(shape=(2,))
     decoder = keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="sigmoid")(z)))
-    vae = vae_keras.VAE(build_dense_encoder(2), decoder, reconstruction="gaussian")
-    assert vae.output_head is None
+    vae = vae_keras.VAE(build_dense_encoder(2), decoder, likelihood="gaussian")
+    assert vae.head is None and vae.get_config()["head"] is None
+    vae.compile(optimizer="adam")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        vae._check_inputs(np.full((2, 28, 28, 1), -5.0, "float32"), "x", warn_head=True)
+        vae.fit(np.full((2, 28, 28, 1), -5.0, "float32"), epochs=1, batch_size=2, verbose=0)
 
 
 def test_a_diverging_fit_stops_within_its_first_epoch_and_warns(digits):
@@ -392,20 +411,22 @@ def assert_same_model(original, loaded, x):
     np.testing.assert_array_equal(loaded.decoder.predict(z, verbose=0), original.decoder.predict(z, verbose=0))
     np.testing.assert_array_equal(loaded.generate(8, seed=3), original.generate(8, seed=3))
     np.testing.assert_array_equal(loaded.encode(x)[0], original.encode(x)[0])
-    assert (loaded.reconstruction, loaded.binarize, loaded.latent_dim, loaded.seed) == (
-        original.reconstruction, original.binarize, original.latent_dim, original.seed)
+    assert (loaded.likelihood, loaded.head, loaded.binarize, loaded.latent_dim, loaded.seed) == (
+        original.likelihood, original.head, original.binarize, original.latent_dim, original.seed)
     assert float(ops.convert_to_numpy(loaded.beta)) == float(ops.convert_to_numpy(original.beta))
 
 
 @pytest.mark.parametrize("kwargs", [
-    {"reconstruction": "bce", "beta": 0.5, "binarize": True, "seed": 7, "scan_steps": False},
-    {"reconstruction": "mse", "beta": 2.0, "sigma": 0.3, "learn_sigma": "per_feature", "seed": 11, "scan_steps": True},
+    {"likelihood": "bce", "beta": 0.5, "binarize": True, "seed": 7, "scan_steps": False},
+    {"likelihood": "mse", "beta": 2.0, "sigma": 0.3, "learn_sigma": "per_feature", "seed": 11, "scan_steps": True},
 ])
 def test_get_config_round_trip_keeps_every_argument(kwargs):
-    head = "sigmoid" if kwargs["reconstruction"] == "bce" else "linear"
-    vae = vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head=head), name="named_vae", **kwargs)
+    head = "sigmoid" if kwargs["likelihood"] == "bce" else "linear"
+    vae = vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head=head), name="named_vae", head=head,
+                        **kwargs)
     again = vae_keras.VAE.from_config(vae.get_config())
-    expected = {"reconstruction": vae.reconstruction, "initial_beta": kwargs["beta"], "seed": kwargs["seed"],
+    expected = {"likelihood": vae.likelihood, "head": heads.HEADS[head], "initial_beta": kwargs["beta"],
+                "seed": kwargs["seed"],
                 "binarize": kwargs.get("binarize", False), "initial_sigma": kwargs.get("sigma"),
                 "learn_sigma": kwargs.get("learn_sigma"), "scan_steps": kwargs["scan_steps"], "name": "named_vae"}
     for name, value in expected.items():
@@ -427,7 +448,8 @@ def test_conv_vae_survives_a_keras_round_trip(digits, tmp_path):
     path = str(tmp_path / "conv.keras")
     vae.save(path)
     loaded = keras.saving.load_model(path)
-    assert loaded.reconstruction == "gaussian" and loaded.decoder.output_shape == (None, 28, 28, 1)
+    assert loaded.likelihood.name == "gaussian" and loaded.head.name == "tanh"
+    assert loaded.decoder.output_shape == (None, 28, 28, 1)
     assert_same_model(vae, loaded, datasets.to_symmetric(digits.x_test[:8]))
 
 

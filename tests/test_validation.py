@@ -66,20 +66,26 @@ def test_check_data_returns_an_array_unchanged_and_converts_lists():
 
 
 @pytest.mark.parametrize("x, kwargs, message", [
-    (np.zeros((2, 3), "int32"), {}, r"Expected float x \(e.g. float32\); got dtype int32. Rescale integer pixels"),
-    (np.zeros((2, 3), bool), {}, r"got dtype bool. Convert it with x.astype\('float32'\)"),
+    (np.zeros((2, 3), "int32"), {}, r"Expected float x \(e.g. float32\): rescale integer pixels.* Received: "
+                                    r"x.dtype=int32"),
+    (np.zeros((2, 3), bool), {}, r"convert it with x.astype\('float32'\). Received: x.dtype=bool"),
     (np.array(["a"]), {}, r"Expected x as an array of numbers"),
-    (np.float32(1.0), {}, r"Expected x as an array of examples along its first axis; got the scalar"),
-    (np.zeros((2, 3)), {"shape": (4,)}, r"Expected x of shape \(N, 4\); got \(2, 3\)"),
-    (np.zeros((1, 3)), {"min_examples": 2}, r"Expected at least 2 examples in x; got 1"),
-    (np.array([[np.nan, np.inf, -np.inf]]), {}, r"Expected finite values in x; got 1 NaN and 2 infinite values"),
-    (np.array([[2.0]]), {"value_range": (0.0, 1.0)}, r"Expected x with values in \[0, 1\]; got values in \[2, 2\]. "
-                                                     r"Rescale pixels 0..255"),
+    (np.float32(1.0), {}, r"Expected x as an array of examples along its first axis: wrap one example as \[x\]. "
+                        r"Received: x=1.0$"),
+    (np.zeros((2, 3)), {"shape": (4,)}, r"Expected x of shape \(N, 4\). Reshape x, or build the model for examples "
+                                        r"of shape \(3,\). "
+     r"Received: x.shape=\(2, 3\)"),
+    (np.zeros((1, 3)), {"min_examples": 2}, r"Expected at least 2 examples in x: .* Received: x.shape=\(1, 3\)"),
+    (np.array([[np.nan, np.inf, -np.inf]]), {}, r"Expected finite values in x: .* Received: x with 1 NaN and 2 "
+                                                r"infinite values"),
+    (np.array([[2.0]]), {"value_range": (0.0, 1.0)}, r"Expected x with values in \[0, 1\]. Rescale pixels 0..255.* "
+                                                     r"Received: x with values in \[2, 2\]"),
     (np.array([[2.0]]), {"value_range": (0.0, 1.0), "fix": "Do this."},
-     r"got values in \[2, 2\]. Rescale .*\. Do this\.$"),
-    (np.array([[-5.0]]), {"value_range": (0.0, 1.0), "fix": "Do this."}, r"got values in \[-5, -5\]. Do this\.$"),
-    (None, {}, r"Expected x as a NumPy array; got None"),
-    ({"a": 1}, {}, r"Expected x as a NumPy array; got dict"),
+     r"Rescale .*\. Do this\. Received: x with values in \[2, 2\]$"),
+    (np.array([[-5.0]]), {"value_range": (0.0, 1.0), "fix": "Do this."},
+     r"Expected x with values in \[0, 1\]\. Do this\. Received: x with values in \[-5, -5\]$"),
+    (None, {}, r"Expected x as a NumPy array. Received: x=None"),
+    ({"a": 1}, {}, r"Expected x as a NumPy array. Received: x of type dict"),
 ])
 def test_check_data_says_what_was_expected_what_was_received_and_the_fix(x, kwargs, message):
     with pytest.raises(ValueError, match=message):

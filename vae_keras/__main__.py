@@ -13,6 +13,7 @@ run whose loss or test ELBO is not finite prints ``error: ...``, saves nothing a
 
 import argparse
 import contextlib
+import dataclasses
 import math
 import os
 import sys
@@ -129,7 +130,7 @@ def train(args):
         The exit status: 0, 2 for a user error, 1 for a run whose loss or test ELBO is not finite.
     """
     try:
-        check_train_arguments(args)
+        run = check_train_arguments(args)
         prepare_output(args.output)
     except ValueError as problem:
         return error(problem)
@@ -151,8 +152,9 @@ def train(args):
         if args.all_devices and replicas == 1:
             print("--all-devices: only one device is visible, so training runs on it as usual.")
         try:
-            vae, x_train, x_test, to_pixels = _build_model_and_data(args, data)
-            x_train, x_test = _split_evenly(x_train, x_test, args.batch_size, replicas)
+            x_train, x_test, to_pixels = prepare_data(run, data)
+            x_train, x_test = split_evenly(x_train, x_test, args.batch_size, replicas)
+            vae = build_model(run, len(x_train))  # the schedule spans the data actually trained on
         except ValueError as problem:
             return error(problem)
         start, guard = time.time(), StopOnNonFiniteLoss()
@@ -166,7 +168,7 @@ def train(args):
         return error(f"the test ELBO is {test_elbo}: the model does not give finite likelihoods (its weights or "
                      "outputs are not finite), so it was not saved. Retrain it, e.g. with a smaller --beta, "
                      "another --sigma or fewer --epochs.", status=1)
-    print(f"Test ELBO: {test_elbo:.2f} nats per image ({_describe_likelihood(vae)}; higher is better).")
+    print(f"Test ELBO: {test_elbo:.2f} nats per image ({vae.likelihood.describe(vae.sigma)}; higher is better).")
     if args.k:
         test_nll = evaluation.importance_weighted_nll(vae, x_test, k=args.k, seed=args.seed)
         print(f"Test NLL: {test_nll:.2f} nats per image (importance sampling, k = {args.k}; lower is better).")
@@ -178,75 +180,77 @@ def train(args):
     return 0
 
 
-def _split_evenly(x_train, x_test, batch_size, replicas):
-    """The data, cut so that every batch splits evenly across `replicas` devices where the backend needs it."""
-    import keras
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """What the train command's arguments resolve to, once: the one record handed down.
 
-    if replicas == 1:
-        return x_train, x_test
-    print(f"Training on {replicas} devices: each batch of {batch_size} examples is split across them.")
-    if keras.backend.backend() != "jax":
-        return x_train, x_test
-    if batch_size % replicas:
-        raise ValueError(f"--batch-size {batch_size} does not split evenly across {replicas} devices: "
-                         f"use a multiple of {replicas}.")
-    keep_train, keep_test = len(x_train) // replicas * replicas, len(x_test) // replicas * replicas
-    if (keep_train, keep_test) != (len(x_train), len(x_test)):
-        print(f"JAX splits every batch in equal shares: using {keep_train} training and {keep_test} test "
-              f"examples (multiples of {replicas}).")
-    return x_train[:keep_train], x_test[:keep_test]
+    Args:
+        args: the parsed arguments.
+        head: the `heads.Head` record of --head (the reference models': sigmoid).
+        likelihood: the `losses.Likelihood` record (--likelihood, or the one matched to the head).
+        binarize: whether training draws binary images afresh at every step (binary likelihoods).
+        sigma: the Gaussian's starting σ, or None.
+    """
+
+    args: argparse.Namespace
+    head: object
+    likelihood: object
+    binarize: bool
+    sigma: float | None
 
 
 def check_train_arguments(args):
-    """Raises ValueError, naming the flag, for train arguments that cannot work; runs before any data loads.
+    """Checks the train arguments once, before any data loads, with the library's own checks.
 
     Args:
         args: the parsed arguments of the train command.
+
+    Returns:
+        A `Run`.
+
+    Raises:
+        ValueError: naming the flag, for arguments that cannot work.
     """
     import keras
 
-    from vae_keras import heads, losses
-    from vae_keras.validation import (
-        check_non_negative_int,
-        check_non_negative_number,
-        check_positive_int,
-        check_positive_number,
-    )
+    from vae_keras import heads, validation
 
     for flag in ("latent_dim", "max_train", "max_test"):
         if getattr(args, flag) is not None:
-            check_positive_int(getattr(args, flag), _flag(flag))
-    check_positive_int(args.epochs, "--epochs")
-    check_positive_int(args.batch_size, "--batch-size")
-    check_positive_number(args.learning_rate, "--learning-rate")
-    check_non_negative_int(args.k, "--k")
-    check_non_negative_number(args.beta, "--beta")
-    check_non_negative_int(args.seed, "--seed")
-    if args.sigma is not None:
-        check_positive_number(args.sigma, "--sigma")
+            validation.check_positive_int(getattr(args, flag), _flag(flag))
+    validation.check_positive_int(args.epochs, "--epochs")
+    validation.check_positive_int(args.batch_size, "--batch-size")
+    validation.check_positive_number(args.learning_rate, "--learning-rate")
+    validation.check_non_negative_int(args.k, "--k")
+    validation.check_non_negative_number(args.beta, "--beta")
+    validation.check_non_negative_int(args.seed, "--seed")
     if args.data_path is not None:
         if args.dataset == "digits":
-            raise ValueError("--data-path names an .npz for mnist or fashion_mnist; the embedded digits need none. "
-                             f"Received: --dataset digits --data-path {args.data_path}")
+            raise ValueError("--data-path names an .npz for mnist or fashion_mnist; the embedded digits need none: "
+                             f"drop --data-path. Received: --dataset=digits, --data-path={args.data_path}")
         if not os.path.isfile(args.data_path):
-            raise ValueError(f"--data-path {args.data_path!r}: no such file; expected a keras.datasets-format .npz.")
+            raise ValueError(f"--data-path {args.data_path!r}: no such file; pass a keras.datasets-format .npz. "
+                             f"Received: --data-path={args.data_path}")
     backend = keras.backend.backend()
     if args.all_devices and backend not in ("jax", "tensorflow"):
-        raise ValueError(f"--all-devices needs the jax or tensorflow backend. Received: backend {backend!r}. "
-                         "Set KERAS_BACKEND=jax (for a TPU, too) or tensorflow.")
+        raise ValueError("--all-devices needs the jax or tensorflow backend: set KERAS_BACKEND=jax (for a TPU, too) "
+                         f"or tensorflow. Received: backend={backend!r}")
     if args.reference:
         ignored = sorted(args.given & REFERENCE_FIXES)
         if ignored:
             raise ValueError(f"--reference {args.reference} trains a fixed model (architecture, Bernoulli likelihood, "
-                             f"beta 1), so {', '.join(ignored)} would be ignored: drop them, or drop --reference.")
-        return
-    likelihood = heads.check_pairing(args.head, args.likelihood or heads.get_head(args.head).likelihood)
-    if not losses.LIKELIHOODS[likelihood].has_sigma and (args.sigma is not None or args.learn_sigma is not None):
-        raise ValueError(f"--sigma and --learn-sigma belong to the gaussian likelihood; this run uses the {likelihood} "
-                         f"likelihood (--head {args.head}). Use --likelihood gaussian, or drop them.")
-    if args.head == "linear" and args.max_train == 1:
-        raise ValueError("--head linear standardises the data with the training images' mean and std, "
-                         "which needs --max-train >= 2. Received: --max-train 1")
+                             f"beta 1), so {', '.join(ignored)} would be ignored: drop them, or drop --reference. "
+                             f"Received: --reference={args.reference}")
+        likelihood, head, _ = validation.check_likelihood_options("bernoulli", "sigmoid", binarize=True)
+        return Run(args, head, likelihood, binarize=True, sigma=None)
+    likelihood = args.likelihood or heads.get_head(args.head).likelihood
+    flags = {"likelihood": "--likelihood", "sigma": "--sigma", "learn_sigma": "--learn-sigma"}
+    likelihood, head, sigma = validation.check_likelihood_options(likelihood, args.head, sigma=args.sigma,
+                                                                  learn_sigma=args.learn_sigma, names=flags)
+    if head.pixel_mean is None and args.max_train == 1:
+        raise ValueError(f"--head {head.name} standardises the data with the training images' mean and std, "
+                         "which needs --max-train >= 2. Received: --max-train=1")
+    return Run(args, head, likelihood, binarize=likelihood.binary, sigma=sigma)
 
 
 def _flag(name):
@@ -263,55 +267,72 @@ def prepare_output(folder):
         ValueError: when a file stands in its place, or it cannot be created or written to.
     """
     if os.path.exists(folder) and not os.path.isdir(folder):
-        raise ValueError(f"--output {folder!r} is a file, not a folder: choose another --output, or move the file.")
+        raise ValueError(f"--output {folder!r} is a file, not a folder: choose another --output, or move the file. "
+                         f"Received: --output={folder}")
     try:
         os.makedirs(folder, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as problem:
         raise ValueError(f"--output {folder!r} cannot be written to ({problem.strerror or problem}): "
-                         "choose another --output.") from None
+                         f"choose another --output. Received: --output={folder}") from None
 
 
-def _build_model_and_data(args, data):
-    """(vae, x_train, x_test, to_pixels): the model asked for and the data rescaled to suit it."""
+def prepare_data(run, data):
+    """(x_train, x_test, to_pixels): the images mapped to the head's data, and the map back to pixels.
+
+    A binary likelihood gets binary test images, binarized once (as in the literature); its
+    training images are binarized afresh at every step by the model (`VAE(binarize=True)`).
+    """
+    from vae_keras import datasets
+
+    scaler = run.head.scaler(data.x_train)
+    x_train, x_test = scaler.transform(data.x_train), scaler.transform(data.x_test)
+    if run.binarize:
+        x_test = datasets.binarize(x_test, seed=run.args.seed)
+    return x_train, x_test, scaler.inverse_transform
+
+
+def split_evenly(x_train, x_test, batch_size, replicas):
+    """The data, cut so that every batch splits evenly across `replicas` devices where the backend needs it."""
+    import keras
+
+    if replicas == 1:
+        return x_train, x_test
+    print(f"Training on {replicas} devices: each batch of {batch_size} examples is split across them.")
+    if keras.backend.backend() != "jax":
+        return x_train, x_test
+    if batch_size % replicas:
+        raise ValueError(f"--batch-size does not split evenly across {replicas} devices: use a multiple of "
+                         f"{replicas}. Received: --batch-size={batch_size}")
+    keep_train, keep_test = len(x_train) // replicas * replicas, len(x_test) // replicas * replicas
+    if (keep_train, keep_test) != (len(x_train), len(x_test)):
+        print(f"JAX splits every batch in equal shares: using {keep_train} training and {keep_test} test "
+              f"examples (multiples of {replicas}).")
+    return x_train[:keep_train], x_test[:keep_test]
+
+
+def build_model(run, n_train):
+    """The compiled VAE the run asks for; with --cosine-decay its schedule spans n_train examples per epoch."""
     import vae_keras
-    from vae_keras import datasets, heads, reference
-    from vae_keras.models import cosine_decay
+    from vae_keras import models, reference
 
+    args = run.args
     learning_rate = args.learning_rate
     if args.cosine_decay:
-        learning_rate = cosine_decay(learning_rate, args.epochs, math.ceil(len(data.x_train) / args.batch_size))
+        steps = models.steps_per_epoch(n_train, args.batch_size)
+        learning_rate = models.cosine_decay(learning_rate, args.epochs, steps)
     if args.reference:
         build = {"dense": reference.reference_dense_vae, "conv": reference.reference_conv_vae}[args.reference]
         latent = {} if args.latent_dim is None else {"latent_dim": args.latent_dim}
         vae = build(seed=args.seed, learning_rate=learning_rate, **latent)
-        x_test = datasets.binarize(data.x_test, seed=args.seed)  # binarized once, as in the literature
         print(f"Reference {args.reference} VAE ({vae.count_params():,} parameters): training images are "
               "binarized afresh at every step, the test images once.")
-        return vae, data.x_train, x_test, lambda x: x
-    likelihood = heads.check_pairing(args.head, args.likelihood or heads.get_head(args.head).likelihood)
-    scaler = heads.get_head(args.head).scaler(data.x_train)
-    x_train, x_test = scaler.transform(data.x_train), scaler.transform(data.x_test)
-    binarize = likelihood == "bernoulli"  # a Bernoulli is a likelihood of binary images: draw them
-    if binarize:
-        x_test = datasets.binarize(x_test, seed=args.seed)
-    vae = vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim or 2, head=args.head,
-                              likelihood=likelihood, beta=args.beta, activation=args.activation,
-                              binarize=binarize, sigma=args.sigma, learn_sigma=args.learn_sigma,
-                              learning_rate=learning_rate, seed=args.seed)
-    return vae, x_train, x_test, scaler.inverse_transform
-
-
-def _describe_likelihood(vae):
-    """How to read the model's nats, e.g. 'bernoulli likelihood of the binarized test images'."""
-    if vae.reconstruction == "bernoulli":
-        return "bernoulli likelihood of the binarized test images"
-    if vae.reconstruction == "gaussian":
-        sigma = vae.sigma
-        shown = f"{sigma:.3g}" if isinstance(sigma, float) else f"{sigma.min():.3g} to {sigma.max():.3g}"
-        return f"gaussian likelihood with sigma {shown}, in the units of the data the model sees"
-    return f"{vae.reconstruction} likelihood"
+        return vae
+    return vae_keras.build_vae(args.encoder, args.decoder, latent_dim=args.latent_dim or 2, head=run.head.name,
+                               likelihood=run.likelihood.name, beta=args.beta, activation=args.activation,
+                               binarize=run.binarize, sigma=run.sigma, learn_sigma=args.learn_sigma,
+                               learning_rate=learning_rate, seed=args.seed)
 
 
 def _write_figures(vae, data, x_test, to_pixels, history, folder, plotting):
@@ -322,7 +343,7 @@ def _write_figures(vae, data, x_test, to_pixels, history, folder, plotting):
     }
     if vae.latent_dim == 2:
         figures["latent_scatter.png"] = plotting.plot_latent_scatter(vae.encode(x_test)[0], data.y_test[:len(x_test)])
-        if vae.reconstruction != "gaussian":  # outputs in [0, 1]: pixels already
+        if vae.head is not None and vae.head.outputs_pixels:  # the decoder's outputs are pixels already
             figures["manifold.png"] = plotting.plot_latent_manifold(vae.decoder)
     return [plotting.save(fig, os.path.join(folder, name)) for name, fig in figures.items()]
 

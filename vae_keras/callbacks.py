@@ -49,6 +49,25 @@ class StopOnNonFiniteLoss(keras.callbacks.TerminateOnNaN):
                 "check the data for extreme values, or, for a Gaussian likelihood, use a larger sigma.")
 
 
+def with_non_finite_stop(callbacks):
+    """The callbacks `VAE.fit` runs: the caller's, plus a `StopOnNonFiniteLoss` unless they hold a
+    `keras.callbacks.TerminateOnNaN` (a `StopOnNonFiniteLoss` is one).
+
+    Args:
+        callbacks: None, a list of callbacks, or a `keras.callbacks.CallbackList` (kept as it is).
+
+    Returns:
+        (callbacks, guard): the callbacks to pass on, and the added `StopOnNonFiniteLoss` or None.
+    """
+    if isinstance(callbacks, keras.callbacks.CallbackList):
+        return callbacks, None
+    callbacks = list(callbacks or [])
+    if any(isinstance(callback, keras.callbacks.TerminateOnNaN) for callback in callbacks):
+        return callbacks, None
+    guard = StopOnNonFiniteLoss()
+    return callbacks + [guard], guard
+
+
 class KLWarmup(keras.callbacks.Callback):
     """Raises β linearly from 0 to `beta` over the first `epochs` epochs (KL annealing).
 

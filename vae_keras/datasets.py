@@ -75,14 +75,14 @@ def load(name="mnist", path=None, max_train=None, max_test=None, seed=0):
         A `Dataset`: images (N, 28, 28, 1) float32 in [0, 1] and int64 labels (N,) for each split.
     """
     if name not in NAMES:
-        raise ValueError(f"Unknown dataset {name!r}; expected one of {', '.join(NAMES)}.")
+        raise ValueError(f"name must be one of {NAMES}. Received: name={name!r}")
     for value, argument in ((max_train, "max_train"), (max_test, "max_test")):
         if value is not None:
             check_positive_int(value, argument)
     check_seed(seed)
     if name == "digits":
         if path is not None:
-            raise ValueError("The embedded 'digits' dataset takes no path.")
+            raise ValueError(f"The embedded 'digits' dataset takes no path: drop it. Received: path={path!r}")
         splits, source = _load_digits(seed), "scikit-learn's load_digits, resized to 28x28"
     else:
         path = path or os.environ.get(f"VAE_KERAS_{name.upper()}_PATH")
@@ -109,8 +109,8 @@ def _labels(y, n_images, name):
     """Integer labels (n_images,) as int64; a ValueError when there are more or fewer."""
     y = np.asarray(y)
     if y.ndim != 1 or len(y) != n_images or (y.size and y.dtype.kind not in "iu"):
-        raise ValueError(f"Expected {name} as {n_images} integer labels, one per image, shape ({n_images},); "
-                         f"got dtype {y.dtype} and shape {y.shape}.")
+        raise ValueError(f"Expected {name} as {n_images} integer labels, one per image, shape ({n_images},): "
+                         f"check the file's arrays. Received: {name}.dtype={y.dtype}, {name}.shape={y.shape}")
     return y.astype("int64")
 
 
@@ -152,22 +152,22 @@ def _in_keras_cache(name):
 
 def _load_npz(path):
     if not os.path.isfile(path):
-        raise ValueError(f"No such .npz file: {path!r}; expected a keras.datasets-format file.")
+        raise ValueError(f"No such .npz file: pass the path of a keras.datasets-format file. Received: path={path!r}")
     if not zipfile.is_zipfile(path):
-        raise ValueError(f"{path!r} is not an .npz file (a zip of NumPy arrays); expected a keras.datasets-format "
-                         "file with x_train, y_train, x_test and y_test, as written by np.savez.")
+        raise ValueError(f"{path!r} is not an .npz file (a zip of NumPy arrays): pass a keras.datasets-format "
+                         f"file with x_train, y_train, x_test and y_test, as np.savez writes. Received: path={path!r}")
     with np.load(path, allow_pickle=False) as data:
         missing = {"x_train", "y_train", "x_test", "y_test"} - set(data.files)
         if missing:
             raise ValueError(
-                f"{path!r} lacks {sorted(missing)}; expected the keras.datasets layout "
-                "(x_train, y_train, x_test, y_test)."
+                f"{path!r} lacks {sorted(missing)}: save the keras.datasets layout "
+                f"(x_train, y_train, x_test, y_test). Received: path={path!r} with arrays {sorted(data.files)}"
             )
         try:
             return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
         except ValueError:  # NumPy refuses pickled Python objects (allow_pickle=False)
-            raise ValueError(f"{path!r} holds arrays of Python objects, which are not loaded (they could run code); "
-                             "expected numeric arrays: uint8 images and integer labels.") from None
+            raise ValueError(f"{path!r} holds arrays of Python objects, which are not loaded (they could run code): "
+                             f"save numeric arrays, uint8 images and integer labels. Received: path={path!r}") from None
 
 
 def _load_digits(seed, test_fraction=1 / 6):
@@ -198,13 +198,14 @@ def to_unit_images(x, name="images"):
     """
     pixels = isinstance(x, np.ndarray) and x.dtype == np.uint8
     if isinstance(x, np.ndarray) and x.dtype.kind in "iu" and not pixels:
-        raise ValueError(f"Expected uint8 pixels 0..255 or float {name} in [0, 1]; got dtype {x.dtype}. "
-                         f"Convert pixels 0..255 with {name}.astype('uint8'), or scale them to [0, 1] yourself.")
+        raise ValueError(f"Expected uint8 pixels 0..255 or float {name} in [0, 1]: convert pixels 0..255 with "
+                         f"{name}.astype('uint8'), or scale them to [0, 1] yourself. Received: {name}.dtype={x.dtype}")
     x = check_data(x, name, integers=pixels)
     if x.ndim == 3:
         x = x[..., None]
     if x.shape[1:] != IMAGE_SHAPE:
-        raise ValueError(f"Expected {name} of shape (N, 28, 28) or (N, 28, 28, 1); got {x.shape}.")
+        raise ValueError(f"Expected {name} of shape (N, 28, 28) or (N, 28, 28, 1): resize the images to 28×28. "
+                         f"Received: {name}.shape={x.shape}")
     if pixels:
         return x.astype("float32") / 255.0
     return check_images(x, value_range=(0.0, 1.0), name=name).astype("float32")
@@ -306,12 +307,13 @@ class Standardizer:
             self.mean, self.std = x.mean(axis=0).astype("float32"), x.std(axis=0).astype("float32")
             constant = np.flatnonzero(np.ravel(self.std) == 0.0)
             if constant.size:
-                raise ValueError(f"Cannot standardise features that are constant in x (std 0): "
-                                 f"feature indices {constant.tolist()[:10]}.")
+                raise ValueError("Cannot standardise features that are constant in x (std 0): drop them, or use "
+                                 f"per_feature=False. Received: x with constant features {constant.tolist()[:10]}")
         else:
             self.mean, self.std = float(np.mean(x)), float(np.std(x))
             if self.std == 0.0:
-                raise ValueError("Cannot standardise data whose values are all equal (std 0).")
+                raise ValueError("Cannot standardise data whose values are all equal (std 0): fit on data that "
+                                 f"vary. Received: x with every value {self.mean:g}")
         return self
 
     def transform(self, x):
@@ -342,7 +344,8 @@ class Standardizer:
 
     def _check(self, x):
         if self.mean is None or self.std is None:
-            raise ValueError("Call Standardizer.fit(x_train) before transform or inverse_transform.")
+            raise ValueError("Call Standardizer.fit(x_train) before transform or inverse_transform. "
+                             "Received: an unfitted Standardizer")
         shape = np.shape(self.mean) or None
         return check_data(x, "x", shape=shape, integers=True)
 

@@ -47,8 +47,8 @@ def data_parallel(devices=None):
         with tf.distribute.MirroredStrategy(devices).scope():
             yield replicas()
     else:
-        raise ValueError("Training on several devices is supported on the jax and tensorflow backends. "
-                         f"Received: backend {backend!r}. Set KERAS_BACKEND=jax (for a TPU, too) or tensorflow.")
+        raise ValueError("Training on several devices is supported on the jax and tensorflow backends: set "
+                         f"KERAS_BACKEND=jax (for a TPU, too) or tensorflow. Received: backend={backend!r}")
 
 
 def replicas():

@@ -17,7 +17,12 @@ from scipy.special import logsumexp
 
 from vae_keras import losses
 from vae_keras.layers import Sampling
-from vae_keras.validation import check_non_negative_int, check_non_negative_number, check_positive_int
+from vae_keras.validation import (
+    check_model_data,
+    check_non_negative_int,
+    check_non_negative_number,
+    check_positive_int,
+)
 
 
 def elbo(vae, x, batch_size=500, seed=0):
@@ -99,7 +104,9 @@ class _LogWeights(keras.Model):
         super().__init__(name=f"{output}_k{k}", **kwargs)
         self.vae, self.k, self.values = vae, k, output
         self.sampling = Sampling(seed=seed)
-        self.sampling.built = self.built = True  # no weights to make: predict needs no eager first call
+        # By hand: neither has weights to make, and Keras has no public way to mark a subclassed model
+        # built without calling it once eagerly, a call predict would then repeat.
+        self.sampling.built = self.built = True
 
     def call(self, x):
         z_mean, z_log_var, _ = self.vae.encoder(x)
@@ -107,8 +114,7 @@ class _LogWeights(keras.Model):
         z_log_var_k = ops.repeat(z_log_var, self.k, axis=0)
         z = self.sampling([z_mean_k, z_log_var_k])
         x_hat = self.vae.decoder(z)
-        log_px_z = losses.log_likelihood(ops.repeat(x, self.k, axis=0), x_hat, self.vae.reconstruction,
-                                         self.vae.log_sigma)
+        log_px_z = losses.log_likelihood(ops.repeat(x, self.k, axis=0), x_hat, self.vae.likelihood, self.vae.log_sigma)
         log_px_z = ops.reshape(log_px_z, (-1, self.k))
         if self.values == "elbo":
             return log_px_z - ops.expand_dims(losses.kl_loss(z_mean, z_log_var), -1)
@@ -136,15 +142,14 @@ def check_likelihood_data(vae, x):
 
     if not isinstance(vae, VAE):
         raise TypeError(f"vae must be a vae_keras.VAE. Received: vae of type {type(vae).__name__}")
-    values = vae._check_inputs(x, "x", datasets=False)
-    if losses.LIKELIHOODS[vae.reconstruction].binary:
-        if not np.all((values == 0) | (values == 1)):
-            raise ValueError(
-                "This model's Bernoulli likelihood is a probability of binary images only, and x holds "
-                f"values other than 0 and 1 (e.g. {values[(values != 0) & (values != 1)].flat[0]:.3g}): "
-                "its ELBO or NLL would not be a log-likelihood. Binarize the images once "
-                "(vae_keras.datasets.binarize(x, seed=0)), or train with the continuous Bernoulli "
-                "(reconstruction='continuous_bernoulli'), a density of grey levels in [0, 1].")
+    values = check_model_data(vae, x, "x")
+    if vae.likelihood.binary and not np.all((values == 0) | (values == 1)):
+        raise ValueError(
+            f"This model's {vae.likelihood.name} likelihood is a probability of binary images only, so on other "
+            "values its ELBO or NLL would not be a log-likelihood: binarize the images once "
+            "(vae_keras.datasets.binarize(x, seed=0)), or train with the continuous Bernoulli "
+            "(likelihood='continuous_bernoulli'), a density of grey levels in [0, 1]. Received: x with values "
+            f"other than 0 and 1 (e.g. {values[(values != 0) & (values != 1)].flat[0]:.3g})")
     return values
 
 
@@ -165,7 +170,8 @@ def active_units(vae, x, threshold=0.01):
     check_non_negative_number(threshold, "threshold")
     z_mean, _, _ = vae.encode(x)
     if len(z_mean) < 2:
-        raise ValueError("Expected at least 2 examples in x: a unit's activity is a variance over examples; got 1.")
+        raise ValueError("Expected at least 2 examples in x: a unit's activity is a variance over examples. "
+                         f"Received: x with {len(z_mean)} example")
     variances = np.var(np.asarray(z_mean, dtype="float64"), axis=0)  # (latent_dim,)
     return int(np.sum(variances > threshold))
 

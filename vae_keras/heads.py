@@ -10,8 +10,9 @@ produce, hence the data it can model, the likelihood to train it with, and how i
     linear   ℝ              gaussian             (p − m) / s, m and s from training   x·s + m
 
 A likelihood whose parameter must lie in (0, 1) (the Bernoulli and continuous Bernoulli) only
-fits a sigmoid head; the Gaussian's mean fits any head. Decoders, `build_vae`, the main
-command and the notebooks all read these records.
+fits a sigmoid head; the Gaussian's mean fits any head. `check_pairing` is the one place that
+rule is checked (`VAE` calls it once, with the head `build_vae` passes). Decoders, `build_vae`,
+the main command and the notebooks all read these records.
 """
 
 from dataclasses import dataclass
@@ -48,6 +49,11 @@ class Head:
         """
         low, high = losses.get_likelihood(likelihood).parameter_range
         return low <= self.output_range[0] and self.output_range[1] <= high
+
+    @property
+    def outputs_pixels(self):
+        """Whether the decoder's outputs are pixels in [0, 1] as they stand (the map to pixels is the identity)."""
+        return (self.pixel_mean, self.pixel_std) == (0.0, 1.0)
 
     def scaler(self, x_train=None, per_feature=False):
         """The map between pixels in [0, 1] and this head's data, a `Standardizer`.
@@ -107,5 +113,5 @@ def check_pairing(head, likelihood):
             f"The {canonical!r} likelihood needs decoder outputs in ({low:g}, {high:g}), but a {head!r} head "
             f"produces values in ({record.output_range[0]:g}, {record.output_range[1]:g}). "
             f"Use a head among {fitting}, or the {record.likelihood!r} likelihood with this head. "
-            f"Received: head={head!r}, reconstruction={likelihood!r}")
+            f"Received: head={head!r}, likelihood={likelihood!r}")
     return canonical

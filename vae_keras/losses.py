@@ -22,6 +22,7 @@ Every function returns one value per example, shape (batch,), summed over the ex
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from keras import ops
 
 EPSILON = 1e-7  # keeps log(x̂) finite where a sigmoid output reaches exactly 0 or 1
@@ -37,6 +38,7 @@ class Likelihood:
         binary: True when it is a log-probability only for data in {0, 1}.
         parameter_range: (low, high), the decoder outputs it accepts (a head must stay inside).
         has_sigma: True when it has a noise scale σ (the Gaussian).
+        description: what its log-likelihood is, in a few words.
     """
 
     name: str
@@ -44,13 +46,31 @@ class Likelihood:
     binary: bool
     parameter_range: tuple
     has_sigma: bool = False
+    description: str = ""
+
+    def describe(self, sigma=None):
+        """How to read this likelihood's nats, one line, e.g. "bernoulli likelihood, a probability of binary data".
+
+        Args:
+            sigma: the Gaussian's σ (a float or an array, as `VAE.sigma` gives it), shown when given.
+
+        Returns:
+            A str.
+        """
+        text = f"{self.name} likelihood, {self.description}"
+        if self.has_sigma and sigma is not None:
+            low, high = float(np.min(sigma)), float(np.max(sigma))
+            text += f", sigma {low:.3g}" if low == high else f", sigma {low:.3g} to {high:.3g}"
+        return text
 
 
 LIKELIHOODS = {
-    "bernoulli": Likelihood("bernoulli", (0.0, 1.0), binary=True, parameter_range=(0.0, 1.0)),
-    "continuous_bernoulli": Likelihood("continuous_bernoulli", (0.0, 1.0), binary=False, parameter_range=(0.0, 1.0)),
+    "bernoulli": Likelihood("bernoulli", (0.0, 1.0), binary=True, parameter_range=(0.0, 1.0),
+                            description="a probability of binary data"),
+    "continuous_bernoulli": Likelihood("continuous_bernoulli", (0.0, 1.0), binary=False, parameter_range=(0.0, 1.0),
+                                       description="a density of values in [0, 1]"),
     "gaussian": Likelihood("gaussian", (-math.inf, math.inf), binary=False, parameter_range=(-math.inf, math.inf),
-                           has_sigma=True),
+                           has_sigma=True, description="a density in the units of the data the model sees"),
 }
 # The names of the losses these likelihoods give, which many tutorials use.
 ALIASES = {"bce": "bernoulli", "mse": "gaussian"}
@@ -71,25 +91,25 @@ def get_likelihood(name):
     """
     canonical = ALIASES.get(name, name)
     if canonical not in LIKELIHOODS:
-        raise ValueError(f"reconstruction must be one of {tuple(LIKELIHOODS)} (or an alias in {tuple(ALIASES)}). "
-                         f"Received: reconstruction={name!r}")
+        raise ValueError(f"likelihood must be one of {tuple(LIKELIHOODS)} (or an alias in {tuple(ALIASES)}). "
+                         f"Received: likelihood={name!r}")
     return LIKELIHOODS[canonical]
 
 
-def reconstruction_loss(x, x_hat, kind="bernoulli", log_sigma=None):
+def reconstruction_loss(x, x_hat, likelihood="bernoulli", log_sigma=None):
     """−log p(x|z) in nats, constants included, summed over each example's values.
 
     Args:
         x: the data, (batch, ...).
         x_hat: the decoder's output for it, same shape.
-        kind: a likelihood name or alias (see `LIKELIHOODS`).
+        likelihood: a likelihood name or alias (see `LIKELIHOODS`), or a `Likelihood` record.
         log_sigma: the Gaussian's log σ, a scalar or an array broadcastable to one example's
             shape; None means σ = DEFAULT_SIGMA. Only for "gaussian".
 
     Returns:
         (batch,) tensor.
     """
-    likelihood = get_likelihood(kind)
+    likelihood = likelihood if isinstance(likelihood, Likelihood) else get_likelihood(likelihood)
     x, x_hat = ops.convert_to_tensor(x), ops.convert_to_tensor(x_hat)
     if likelihood.name == "gaussian":
         if log_sigma is None:
@@ -99,7 +119,8 @@ def reconstruction_loss(x, x_hat, kind="bernoulli", log_sigma=None):
                      + 0.5 * math.log(2.0 * math.pi))
     else:
         if log_sigma is not None:
-            raise ValueError(f"log_sigma is a parameter of the Gaussian likelihood only. Received: kind={kind!r}")
+            raise ValueError("log_sigma is a parameter of the Gaussian likelihood only: pass log_sigma=None, or "
+                             f"likelihood='gaussian'. Received: likelihood={likelihood.name!r}")
         x_hat = ops.clip(x_hat, EPSILON, 1.0 - EPSILON)
         per_value = -(x * ops.log(x_hat) + (1.0 - x) * ops.log(1.0 - x_hat))
         if likelihood.name == "continuous_bernoulli":
@@ -107,19 +128,19 @@ def reconstruction_loss(x, x_hat, kind="bernoulli", log_sigma=None):
     return ops.sum(ops.reshape(per_value, (ops.shape(x)[0], -1)), axis=-1)
 
 
-def log_likelihood(x, x_hat, kind="bernoulli", log_sigma=None):
+def log_likelihood(x, x_hat, likelihood="bernoulli", log_sigma=None):
     """log p(x|z) in nats: the negative of `reconstruction_loss`.
 
     Args:
         x: the data, (batch, ...).
         x_hat: the decoder's output for it, same shape.
-        kind: a likelihood name or alias (see `LIKELIHOODS`).
+        likelihood: a likelihood name or alias (see `LIKELIHOODS`), or a `Likelihood` record.
         log_sigma: the Gaussian's log σ, as for `reconstruction_loss`. Only for "gaussian".
 
     Returns:
         (batch,) tensor.
     """
-    return -reconstruction_loss(x, x_hat, kind, log_sigma)
+    return -reconstruction_loss(x, x_hat, likelihood, log_sigma)
 
 
 def continuous_bernoulli_log_normalizer(lam):

@@ -6,7 +6,7 @@ import keras
 
 from vae_keras.decoders import build_conv_decoder, build_dense_decoder
 from vae_keras.encoders import build_conv_encoder, build_dense_encoder
-from vae_keras.heads import check_pairing, get_head
+from vae_keras.heads import get_head
 from vae_keras.vae import VAE
 from vae_keras.validation import check_choice, check_positive_int, check_positive_number
 
@@ -42,7 +42,7 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", li
         warnings.warn("build_vae(reconstruction=...) is deprecated: pass likelihood=... instead.",
                       DeprecationWarning, stacklevel=2)
         likelihood = reconstruction
-    likelihood = check_pairing(head, likelihood or get_head(head).likelihood)
+    likelihood = likelihood or get_head(head).likelihood  # VAE checks that the two fit, with the head given
     if encoder == "dense":
         enc = build_dense_encoder(latent_dim, activation=activation, seed=seed)
     else:
@@ -52,7 +52,7 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", li
     else:
         dec = build_conv_decoder(latent_dim, upsampling=decoder, activation=activation, head=head, seed=seed)
     vae = VAE(enc, dec, likelihood=likelihood, beta=beta, binarize=binarize, sigma=sigma,
-              learn_sigma=learn_sigma, seed=seed)
+              learn_sigma=learn_sigma, seed=seed, head=head)
     return compile_vae(vae, learning_rate)
 
 
@@ -83,6 +83,21 @@ def _check_learning_rate(learning_rate):
         check_positive_number(learning_rate, "learning_rate")
 
 
+def steps_per_epoch(examples, batch_size):
+    """Training steps in one epoch of `examples` in batches of `batch_size`: ceil(examples / batch_size).
+
+    Size a schedule with the examples actually trained on (after any trimming for several devices).
+
+    Args:
+        examples, batch_size: positive ints.
+
+    Returns:
+        An int.
+    """
+    examples, batch_size = check_positive_int(examples, "examples"), check_positive_int(batch_size, "batch_size")
+    return -(-examples // batch_size)
+
+
 def cosine_decay(learning_rate, epochs, steps_per_epoch):
     """A learning rate that falls from `learning_rate` to 0 along a half cosine over the whole run.
 
@@ -93,7 +108,7 @@ def cosine_decay(learning_rate, epochs, steps_per_epoch):
     Args:
         learning_rate: the rate at the first step, a positive number.
         epochs: the run's epochs, a positive int.
-        steps_per_epoch: training steps in one epoch (ceil(examples / batch_size)), a positive int.
+        steps_per_epoch: training steps in one epoch, a positive int (see `steps_per_epoch`).
 
     Returns:
         A `keras.optimizers.schedules.CosineDecay`, to pass as `learning_rate`.

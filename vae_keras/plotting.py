@@ -29,7 +29,7 @@ def image_grid(images, ncols=10, title=None, value_range=(0.0, 1.0), scale=1.0, 
         images = images[..., 0]
     nrows = int(np.ceil(len(images) / ncols))
     if row_labels is not None and len(row_labels) != nrows:
-        raise ValueError(f"Expected one row label per row, {nrows}; got {len(row_labels)}.")
+        raise ValueError(f"Expected one row label per row, {nrows}. Received: {len(row_labels)} row_labels")
     fig, axes = plt.subplots(nrows, ncols, figsize=(scale * ncols, scale * nrows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
@@ -88,7 +88,8 @@ def plot_latent_manifold(decoder, n=15, quantile=0.95, title="The decoder's 2-D 
     """
     latent_dim = decoder.input_shape[-1]
     if latent_dim != 2:
-        raise ValueError(f"The latent manifold is drawn for latent_dim = 2; this decoder has {latent_dim}.")
+        raise ValueError("The latent manifold is drawn for latent_dim = 2: use plot_samples for other sizes. "
+                         f"Received: a decoder with latent_dim={latent_dim}")
     edge = (1.0 - quantile) / 2
     ticks = norm.ppf(np.linspace(edge, 1.0 - edge, n))
     z = np.array([[x, y] for y in ticks[::-1] for x in ticks], dtype="float32")
@@ -118,7 +119,7 @@ def plot_latent_scatter(z, labels, title="Test images in latent space (z_mean), 
     """
     z = np.asarray(z)
     if z.ndim != 2 or z.shape[1] < 2:
-        raise ValueError(f"Expected codes z of shape (n, latent_dim >= 2); got {z.shape}.")
+        raise ValueError(f"Expected codes z of shape (n, latent_dim >= 2). Received: z.shape={z.shape}")
     fig, ax = plt.subplots(figsize=(7, 6))
     points = ax.scatter(z[:, 0], z[:, 1], c=labels, cmap="tab10", s=4)
     if circle is not None:

@@ -94,9 +94,9 @@ def split(x, y, test_fraction=0.2, seed=0):
     """
     x, y = np.asarray(x, dtype="float32"), np.asarray(y)
     if x.ndim != 2 or len(x) < 2:
-        raise ValueError(f"Expected rows x of shape (n, d) with n >= 2. Received: x of shape {x.shape}")
+        raise ValueError(f"Expected rows x of shape (n, d) with n >= 2, one for each side. Received: x.shape={x.shape}")
     if y.shape != (len(x),):
-        raise ValueError(f"Expected one label per row, y of shape ({len(x)},). Received: y of shape {y.shape}")
+        raise ValueError(f"Expected one label per row, y of shape ({len(x)},). Received: y.shape={y.shape}")
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must lie in (0, 1). Received: test_fraction={test_fraction!r}")
     order = np.random.default_rng(seed).permutation(len(x))
@@ -105,14 +105,20 @@ def split(x, y, test_fraction=0.2, seed=0):
     return x[train], y[train].astype("int64"), x[test], y[test].astype("int64")
 
 
-def _rows(x, name, d=None):
+def _rows(x, name, d=None, min_rows=2):
+    """x as float64 rows (n, d), n >= min_rows, every value finite; else a ValueError naming the fix."""
     x = np.asarray(x, dtype="float64")
-    if x.ndim != 2 or len(x) < 2:
-        raise ValueError(f"Expected {name} of shape (n, d) with n >= 2. Received: {name} of shape {x.shape}")
+    if x.ndim != 2 or len(x) < min_rows:
+        raise ValueError(f"Expected {name} as rows of shape (n, d) with n >= {min_rows}. "
+                         f"Received: {name}.shape={x.shape}")
     if d is not None and x.shape[1] != d:
-        raise ValueError(f"Expected {name} with {d} features (columns). Received: {name} of shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} contains NaN or infinite values.")
+        raise ValueError(f"Expected {name} with {d} features (columns), as many as the other rows. "
+                         f"Received: {name}.shape={x.shape}")
+    bad = np.flatnonzero(~np.all(np.isfinite(x), axis=1))
+    if len(bad):
+        raise ValueError(f"Expected finite values in {name}: drop or impute the rows holding NaN or infinite values "
+                         f"first. Received: {name} with such values in rows {bad[:10].tolist()}"
+                         + (f" and {len(bad) - 10} more" if len(bad) > 10 else ""))
     return x
 
 
@@ -133,9 +139,9 @@ def sample_rows(vae, scaler, n, seed=None, noise=True):
     Returns:
         float32 rows (n, d) in the table's units.
     """
-    if vae.reconstruction != "gaussian":
-        raise ValueError(f"sample_rows needs a VAE with the Gaussian likelihood. Received: a VAE with "
-                         f"reconstruction={vae.reconstruction!r}")
+    if not vae.likelihood.has_sigma:
+        raise ValueError("sample_rows draws the decoder's Gaussian noise: train the VAE with likelihood='gaussian'. "
+                         f"Received: a VAE with likelihood={vae.likelihood.name!r}")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer. Received: n={n!r}")
     rng = np.random.default_rng(seed)
@@ -160,8 +166,8 @@ def log_jacobian(scaler):
     """
     std = np.asarray(scaler.std, dtype="float64")
     if std.ndim != 1 or not np.all(std > 0):
-        raise ValueError(f"Expected a per-feature scaler with positive std of shape (d,). Received: std of "
-                         f"shape {std.shape}")
+        raise ValueError("Expected a per-feature scaler with positive std of shape (d,): fit it with "
+                         f"Standardizer(per_feature=True). Received: scaler.std.shape={std.shape}")
     return float(np.sum(np.log(std)))
 
 
@@ -172,8 +178,9 @@ def gaussian_nll(x_train, x_test, covariance="full", per_row=False):
     models every linear correlation too.
 
     Args:
-        x_train: rows (n, d), n >= 2, the Gaussian is fitted to.
-        x_test: rows (m, d) it is judged on.
+        x_train: rows (n, d), every value finite, the Gaussian is fitted to: n >= 2, and
+            n > d for covariance="full" (with fewer rows the covariance is singular).
+        x_test: rows (m, d), m >= 1, every value finite, it is judged on.
         covariance: "full" or "diagonal".
         per_row: return each test row's −log p(x) instead of their mean.
 
@@ -185,18 +192,30 @@ def gaussian_nll(x_train, x_test, covariance="full", per_row=False):
     if covariance not in ("full", "diagonal"):
         raise ValueError(f"covariance must be 'full' or 'diagonal'. Received: covariance={covariance!r}")
     x_train = _rows(x_train, "x_train")
-    x_test = np.asarray(x_test, dtype="float64")
-    if x_test.ndim != 2 or x_test.shape[1] != x_train.shape[1] or len(x_test) < 1:
-        raise ValueError(f"Expected x_test of shape (m, {x_train.shape[1]}). Received: x_test of shape "
-                         f"{x_test.shape}")
+    x_test = _rows(x_test, "x_test", d=x_train.shape[1], min_rows=1)
+    n, d = x_train.shape
+    if covariance == "full" and n <= d:
+        raise ValueError(f"A full covariance of {d} features needs more than {d} training rows, or it is singular "
+                         "and the density is not defined: pass more rows, or covariance='diagonal'. "
+                         f"Received: x_train.shape={x_train.shape}")
     cov = np.cov(x_train, rowvar=False, bias=True)
+    constant = np.flatnonzero(np.diag(cov) == 0)
+    if len(constant):
+        raise ValueError("A Gaussian needs features that vary in the training rows: drop the constant features. "
+                         f"Received: x_train with constant features {constant.tolist()}")
     if covariance == "diagonal":
         cov = np.diag(np.diag(cov))
-    nll = -np.atleast_1d(multivariate_normal(x_train.mean(axis=0), cov).logpdf(x_test))
+    try:
+        gaussian = multivariate_normal(x_train.mean(axis=0), cov)
+    except np.linalg.LinAlgError:
+        raise ValueError("The training rows' covariance is singular (some features are linear combinations of "
+                         "others), so the density is not defined: use covariance='diagonal', or drop those features. "
+                         f"Received: x_train.shape={x_train.shape}") from None
+    nll = -np.atleast_1d(gaussian.logpdf(x_test))
     return nll if per_row else float(np.mean(nll))
 
 
-def correlation_matrix(x):
+def correlation_matrix(x, name="x"):
     """Pearson correlations between the features (columns) of rows x.
 
     Args:
@@ -205,12 +224,12 @@ def correlation_matrix(x):
     Returns:
         A (d, d) array.
     """
-    x = _rows(x, "x")
+    x = _rows(x, name)
     centred = x - x.mean(axis=0)
     std = centred.std(axis=0)
     if np.any(std == 0):
-        raise ValueError(f"Correlations need features that vary; features {np.flatnonzero(std == 0).tolist()} "
-                         "are constant.")
+        raise ValueError("Correlations need features that vary: drop the constant features. "
+                         f"Received: {name} with constant features {np.flatnonzero(std == 0).tolist()}")
     standard = centred / std
     return standard.T @ standard / len(x)
 
@@ -230,8 +249,8 @@ def correlation_gap(a, b):
     b = _rows(b, "b", d=a.shape[1])
     d = a.shape[1]
     if d < 2:
-        raise ValueError(f"Correlations need at least 2 features. Received: {d}")
-    difference = np.abs(correlation_matrix(a) - correlation_matrix(b))
+        raise ValueError(f"Correlations need at least 2 features (columns). Received: a.shape={a.shape}")
+    difference = np.abs(correlation_matrix(a, "a") - correlation_matrix(b, "b"))
     return float(difference[~np.eye(d, dtype=bool)].mean())
 
 
@@ -255,7 +274,8 @@ def compare_marginals(real, generated, feature_names=None):
     generated = _rows(generated, "generated", d=real.shape[1])
     names = [str(j) for j in range(real.shape[1])] if feature_names is None else list(feature_names)
     if len(names) != real.shape[1]:
-        raise ValueError(f"Expected {real.shape[1]} feature names. Received: {len(names)}")
+        raise ValueError(f"Expected {real.shape[1]} feature names, one per column. Received: "
+                         f"{len(names)} feature_names")
     rows = []
     for j, name in enumerate(names):
         r, g = real[:, j], generated[:, j]

@@ -10,14 +10,21 @@ the evaluation functions, the datasets helpers): it converts lists, and refuses 
 empty arrays, wrong shapes, NaN or infinite values and values outside a range, with messages
 that say which argument, what was expected, what was received, and the fix, e.g.
 
-    Expected float x (e.g. float32); got dtype uint8. Rescale integer pixels with
-    vae_keras.datasets.to_unit_images.
+    Expected float x (e.g. float32): rescale integer pixels with
+    vae_keras.datasets.to_unit_images. Received: x.dtype=uint8
+
+The VAE's own checks (`check_vae_arguments`, `check_model_data`, `check_fit_data`) are here too,
+so that `vae_keras.vae` holds the model and nothing else.
 """
 
 import math
 import numbers
 
 import numpy as np
+
+# How far outside a range data may lie and still count as inside: a float32 rounding error
+# (e.g. 1.0000001 after x / 255 or an inverse transform) is not a mistake.
+RANGE_TOLERANCE = 1e-6
 
 
 def check_positive_int(value, name):
@@ -215,31 +222,34 @@ def check_data(x, name="x", shape=None, value_range=None, integers=False, min_ex
     array = _as_array(x, name)
     kind = array.dtype.kind
     if kind == "b":
-        raise ValueError(f"Expected float {name} (e.g. float32); got dtype bool. "
-                         f"Convert it with {name}.astype('float32').")
+        raise ValueError(f"Expected float {name} (e.g. float32): convert it with {name}.astype('float32'). "
+                         f"Received: {name}.dtype=bool")
     if kind in "iu" and not integers:
-        raise ValueError(f"Expected float {name} (e.g. float32); got dtype {array.dtype}. "
-                         "Rescale integer pixels with vae_keras.datasets.to_unit_images.")
+        raise ValueError(f"Expected float {name} (e.g. float32): rescale integer pixels with "
+                         f"vae_keras.datasets.to_unit_images. Received: {name}.dtype={array.dtype}")
     if kind not in "fiu":
-        raise ValueError(f"Expected {name} as an array of numbers (e.g. float32); got dtype {array.dtype}.")
+        raise ValueError(f"Expected {name} as an array of numbers (e.g. float32). Received: {name}.dtype={array.dtype}")
     if array.ndim == 0:
-        raise ValueError(f"Expected {name} as an array of examples along its first axis; got the scalar {array!r}.")
+        raise ValueError(f"Expected {name} as an array of examples along its first axis: wrap one example as "
+                         f"[{name}]. Received: {name}={array.item()!r}")
     if shape is not None and tuple(array.shape[1:]) != tuple(shape):
-        raise ValueError(f"Expected {name} of shape (N, {', '.join(map(str, shape))}); got {tuple(array.shape)}."
-                         + _shape_advice(array.shape, tuple(shape), name))
+        raise ValueError(f"Expected {name} of shape (N, {', '.join(map(str, shape))})."
+                         + _shape_advice(array.shape, tuple(shape), name)
+                         + f" Received: {name}.shape={tuple(array.shape)}")
     if len(array) < min_examples or array.size == 0:
         what = "1 example" if min_examples <= 1 else f"{min_examples} examples"
-        raise ValueError(f"Expected at least {what} in {name}; got {len(array)} "
-                         f"(an array of shape {tuple(array.shape)}).")
+        raise ValueError(f"Expected at least {what} in {name}: pass more rows along its first axis. "
+                         f"Received: {name}.shape={tuple(array.shape)}")
     low, high = float(np.min(array)), float(np.max(array))  # one pass each; NaN shows in both
     if not (math.isfinite(low) and math.isfinite(high)):
         n_nan, n_inf = int(np.count_nonzero(np.isnan(array))), int(np.count_nonzero(np.isinf(array)))
-        raise ValueError(f"Expected finite values in {name}; got {n_nan} NaN and {n_inf} infinite values. "
-                         "Remove or replace them first.")
-    if value_range is not None and (low < value_range[0] - 1e-6 or high > value_range[1] + 1e-6):
+        raise ValueError(f"Expected finite values in {name}: remove or replace the NaN and infinite values first. "
+                         f"Received: {name} with {n_nan} NaN and {n_inf} infinite values")
+    if value_range is not None and (low < value_range[0] - RANGE_TOLERANCE or high > value_range[1] + RANGE_TOLERANCE):
         advice = " ".join(part for part in (_range_advice(low, high, value_range), fix) if part)
-        raise ValueError(f"Expected {name} with values in [{value_range[0]:g}, {value_range[1]:g}]; "
-                         f"got values in [{low:.3g}, {high:.3g}]." + (f" {advice}" if advice else ""))
+        raise ValueError(f"Expected {name} with values in [{value_range[0]:g}, {value_range[1]:g}]."
+                         + (f" {advice}" if advice else "")
+                         + f" Received: {name} with values in [{low:.3g}, {high:.3g}]")
     return array
 
 
@@ -248,16 +258,16 @@ def _as_array(x, name):
     if isinstance(x, np.ndarray):
         return x
     if x is None:
-        raise ValueError(f"Expected {name} as a NumPy array; got None.")
+        raise ValueError(f"Expected {name} as a NumPy array. Received: {name}=None")
     if isinstance(x, (list, tuple)):
         try:
             return np.asarray(x, dtype="float32")
         except (TypeError, ValueError) as error:
-            raise ValueError(f"Expected {name} as a NumPy array or a rectangular list of numbers; "
-                             f"could not convert the {type(x).__name__} ({error}).") from None
+            raise ValueError(f"Expected {name} as a NumPy array or a rectangular list of numbers: make every row "
+                             f"the same length ({error}). Received: {name} of type {type(x).__name__}") from None
     if hasattr(x, "__array__") and hasattr(x, "shape"):
         return np.asarray(x)  # a backend tensor (TensorFlow, JAX, PyTorch)
-    raise ValueError(f"Expected {name} as a NumPy array; got {type(x).__name__}.")
+    raise ValueError(f"Expected {name} as a NumPy array. Received: {name} of type {type(x).__name__}")
 
 
 def _shape_advice(got, expected, name):
@@ -265,7 +275,7 @@ def _shape_advice(got, expected, name):
         return f" Add the channel axis with {name}[..., None]."
     if tuple(got) == expected:
         return f" For one example, pass {name}[None]."
-    return ""
+    return f" Reshape {name}, or build the model for examples of shape {tuple(got[1:])}."
 
 
 def _range_advice(low, high, value_range):
@@ -275,3 +285,201 @@ def _range_advice(low, high, value_range):
         if low >= -1 - 1e-6 and high <= 1 + 1e-6:
             return "Map [-1, 1] data to [0, 1] with vae_keras.datasets.from_symmetric."
     return ""
+
+
+# --- What a VAE is given -----------------------------------------------------------------------
+
+
+def check_vae_arguments(encoder, decoder, likelihood, head, beta, binarize, sigma, learn_sigma, seed, scan_steps):
+    """Checks the arguments of `VAE(...)` together, and resolves the likelihood and head once.
+
+    Args:
+        as for `vae_keras.VAE`.
+
+    Returns:
+        (likelihood, head, sigma), as `check_likelihood_options` gives them.
+    """
+    check_non_negative_number(beta, "beta")
+    check_seed(seed)
+    check_choice(scan_steps, ("auto", True, False), "scan_steps")
+    check_parts_fit(encoder, decoder)
+    return check_likelihood_options(likelihood, head, binarize, sigma, learn_sigma)
+
+
+def check_likelihood_options(likelihood, head=None, binarize=False, sigma=None, learn_sigma=None, names=None):
+    """Resolves a likelihood and a head to their records, and checks what goes with them.
+
+    The rules: the head's outputs must be valid parameters of the likelihood
+    (`heads.check_pairing`); binarize needs a binary likelihood; sigma and learn_sigma need the
+    Gaussian. The main command calls this too, with its flags as `names`.
+
+    Args:
+        likelihood: a name or alias in `losses.LIKELIHOODS` / `losses.ALIASES`.
+        head: a name in `heads.HEADS`, a `heads.Head`, or None (a decoder of your own).
+        binarize, sigma, learn_sigma: as for `vae_keras.VAE`.
+        names: how to call the arguments in messages, e.g. {"sigma": "--sigma"}; default their own names.
+
+    Returns:
+        (likelihood, head, sigma): the `losses.Likelihood` record, the `heads.Head` record (None
+        when head is None), and the Gaussian's starting σ (None for the other likelihoods).
+    """
+    from vae_keras import heads, losses  # here, not at the top: heads imports datasets, which imports this module
+
+    name = {key: key for key in ("likelihood", "binarize", "sigma", "learn_sigma")} | dict(names or {})
+    likelihood = losses.get_likelihood(likelihood)
+    if head is not None:
+        head = heads.get_head(head.name if isinstance(head, heads.Head) else head)
+        heads.check_pairing(head.name, likelihood.name)  # e.g. a tanh head cannot give Bernoulli probabilities
+    check_bool(binarize, name["binarize"])
+    check_choice(learn_sigma, losses.SIGMA_SHAPES, name["learn_sigma"])
+    if binarize and not likelihood.binary:
+        raise ValueError(f"{name['binarize']}=True draws binary images, which only a binary likelihood models: use "
+                         f"{name['likelihood']}='bernoulli', or {name['binarize']}=False. "
+                         f"Received: {name['likelihood']}={likelihood.name!r}")
+    if not likelihood.has_sigma:
+        if sigma is not None or learn_sigma is not None:
+            raise ValueError(f"{name['sigma']} and {name['learn_sigma']} belong to the Gaussian likelihood: use "
+                             f"{name['likelihood']}='gaussian', or drop them. Received: "
+                             f"{name['likelihood']}={likelihood.name!r}, {name['sigma']}={sigma!r}, "
+                             f"{name['learn_sigma']}={learn_sigma!r}")
+        return likelihood, head, None
+    if sigma is None:
+        return likelihood, head, losses.DEFAULT_SIGMA
+    return likelihood, head, check_positive_number(sigma, name["sigma"])
+
+
+def check_parts_fit(encoder, decoder):
+    """Raises when the encoder and decoder cannot form a VAE: not models, other latent sizes,
+    other data shapes. Parts whose shapes are not known in advance (subclassed models) pass."""
+    import keras
+
+    for part, name in ((encoder, "encoder"), (decoder, "decoder")):
+        if not isinstance(part, keras.Model):
+            raise TypeError(f"{name} must be a keras.Model. Received: {name} of type {type(part).__name__}")
+    try:
+        data_shape, encoded = tuple(encoder.input_shape), encoder.output_shape
+        latent_shape, decoded = tuple(decoder.input_shape), tuple(decoder.output_shape)
+    except (AttributeError, ValueError):
+        return
+    encoded = [tuple(shape) for shape in encoded] if isinstance(encoded, list) else [tuple(encoded)]
+    if len(encoded) != 3 or any(len(shape) != 2 or shape != encoded[0] for shape in encoded):
+        raise ValueError("The encoder must return [z_mean, z_log_var, z], each of shape (batch, latent_dim). "
+                         f"Received: an encoder with outputs of shapes {encoded}")
+    if len(latent_shape) != 2 or latent_shape[-1] != encoded[0][-1]:
+        raise ValueError("The encoder and the decoder must have the same latent size: build both with the same "
+                         f"latent_dim. Received: an encoder giving z of shape {encoded[0]}, a decoder taking "
+                         f"{latent_shape}")
+    if decoded[1:] != data_shape[1:]:
+        raise ValueError("The decoder must produce data of the shape the encoder takes: build both with the same "
+                         f"image_shape. Received: an encoder taking {data_shape}, a decoder producing {decoded}")
+
+
+def is_array_like(x):
+    """Whether x is data `check_data` takes (an array, a backend tensor, a list), not a dataset or generator."""
+    return isinstance(x, (np.ndarray, list, tuple)) or (hasattr(x, "__array__") and hasattr(x, "shape"))
+
+
+def check_model_data(vae, x, name="x"):
+    """x checked against what `vae` models: its encoder's input shape and its likelihood's range.
+
+    Args:
+        vae: a `VAE`.
+        x: data (n, *shape), an array (NumPy or a backend tensor) or a list of numbers.
+        name: the argument's name, for the message.
+
+    Returns:
+        x as a NumPy array.
+    """
+    likelihood = vae.likelihood
+    fix = None
+    if likelihood.data_range == (0.0, 1.0):
+        fix = (f"The {likelihood.name} likelihood models data in [0, 1]; data in other ranges need "
+               "likelihood='gaussian' (with a tanh or linear head).")
+    try:
+        shape = tuple(vae.encoder.input_shape[1:])
+    except (AttributeError, ValueError):
+        shape = None  # a subclassed encoder: its input shape is not known in advance
+    return check_data(x, name, shape=shape, value_range=likelihood.data_range, fix=fix)
+
+
+def check_fit_data(vae, x, y, batch_size, epochs, validation_data, stacklevel=3):
+    """Checks what `VAE.fit` is given, once, before any work.
+
+    Arrays and lists are checked with `check_model_data` (a list comes back as an array); a
+    tf.data.Dataset, a generator or a PyDataset is passed on unchecked. Data outside the range of
+    the decoder's head train with a UserWarning (see `warn_if_head_cannot_reach`). On JAX with
+    several devices, the batch size and the number of examples must split evenly across them.
+
+    Returns:
+        (x, validation_data), as `keras.Model.fit` takes them.
+    """
+    if is_array_like(x) or x is None:
+        checked = check_model_data(vae, x, "x")
+        warn_if_head_cannot_reach(vae, checked, "x", stacklevel=stacklevel + 1)
+        x = checked if isinstance(x, (list, tuple)) else x  # a backend tensor stays where it is
+    check_no_targets(y, "y")
+    if batch_size is not None:
+        check_positive_int(batch_size, "batch_size")
+    check_positive_int(epochs, "epochs")
+    if isinstance(validation_data, tuple) and validation_data:
+        check_no_targets(validation_data[1] if len(validation_data) > 1 else None, "validation_data")
+        validation_data = validation_data[0]
+    if validation_data is not None and is_array_like(validation_data):
+        validation_data = (check_model_data(vae, validation_data, "validation_data"),)
+    check_batches_split_evenly(x, batch_size, validation_data)
+    return x, validation_data
+
+
+def check_no_targets(y, name="y"):
+    """Raises ValueError when a VAE is given targets: it reconstructs its input."""
+    if y is not None:
+        raise ValueError(f"A VAE reconstructs its input, which is its own target: pass the data as x only. "
+                         f"Received: {name} with a target of type {type(y).__name__}")
+
+
+def check_batches_split_evenly(x, batch_size, validation_data):
+    """On JAX, data parallelism splits every batch in equal shares: refuse data that would not split."""
+    import keras
+
+    from vae_keras.devices import replicas
+
+    devices = replicas()
+    if devices == 1 or keras.backend.backend() != "jax":
+        return
+    sizes = {"batch_size": batch_size or 32}
+    if is_array_like(x):
+        sizes["len(x)"] = len(x)
+    if isinstance(validation_data, tuple) and is_array_like(validation_data[0]):
+        sizes["len(validation_data)"] = len(validation_data[0])
+    uneven = {name: size for name, size in sizes.items() if size % devices}
+    if uneven:
+        raise ValueError(
+            f"Training on {devices} devices splits every batch in {devices} equal shares, so the batch size and "
+            f"the number of examples must be multiples of {devices}: drop the last examples "
+            f"(x[:len(x) // {devices} * {devices}]) or choose another batch size. Received: "
+            + ", ".join(f"{name}={size}" for name, size in uneven.items()))
+
+
+def warn_if_head_cannot_reach(vae, x, name, stacklevel=3):
+    """A UserWarning when x lies outside the values the decoder's output head can produce.
+
+    A lesson, not an error (e.g. [-1, 1] data, a sigmoid head and a Gaussian likelihood): the
+    model trains, but cannot reconstruct the values its head never produces. No warning when
+    the model was built without a head (a custom decoder: `vae.head` is None).
+    """
+    if vae.head is None:
+        return
+    low, high = vae.head.output_range
+    data_low, data_high = vae.likelihood.data_range
+    if low <= data_low and data_high <= high:
+        return  # check_data has kept x inside the head's range already
+    x_low, x_high = float(np.min(x)), float(np.max(x))
+    if x_low >= low - RANGE_TOLERANCE and x_high <= high + RANGE_TOLERANCE:
+        return
+    better = "tanh" if x_low >= -1 - RANGE_TOLERANCE and x_high <= 1 + RANGE_TOLERANCE else "linear"
+    import warnings
+
+    warnings.warn(
+        f"{name} holds values in [{x_low:.3g}, {x_high:.3g}], but the decoder's {vae.head.name!r} head produces "
+        f"values in [{low:g}, {high:g}] only: the model cannot reconstruct the rest. Rescale the data to "
+        f"the head's range, or use a head that covers them (head={better!r}).", UserWarning, stacklevel=stacklevel)
