@@ -536,7 +536,7 @@ def plot_sample_sets(sample_sets, ncols=8, value_range=(0.0, 1.0), scale=0.6, ti
         panel.suptitle(name)
         panel.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9, wspace=0.05, hspace=0.05)
     if title:
-        fig.suptitle(title, y=1.02)
+        fig.suptitle(title, y=1.0 + 0.5 / fig.get_figheight())  # above the panels' own titles
     return fig
 
 
