@@ -1,15 +1,14 @@
 """Exercises that instructors can assign and grade, with nbgrader's own machinery.
 
 The instructor notebooks (``notebooks/*.ipynb``) hold nbgrader exercises: solution cells
-whose answer sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, and autograder
-test cells (``"grade": true`` with ``"points"``), optionally with ``### BEGIN HIDDEN TESTS``
-regions, and manually graded answers (markdown cells with ``"grade": true`` and
-``"solution": true``, whose instructor text is a model answer and rubric). `student_versions`
-turns them into the notebooks students receive, by running the same preprocessors, in the
-same order, as ``nbgrader generate_assignment``; `handout` writes those notebooks, a README
-and the library's wheel into a folder to push as its own public repository; `autograde` runs
-a notebook and scores its test cells the way ``nbgrader autograde`` does, leaving the written
-answers to a person.
+whose answer sits in an nbgrader solution region, and autograder test cells (``"grade": true``
+with ``"points"``), optionally with hidden-test regions; and manually graded answers
+(markdown cells with ``"grade": true`` and ``"solution": true``, whose instructor text is a
+model answer and rubric). `student_versions` turns them into the notebooks students receive,
+by running the same preprocessors, in the same order, as ``nbgrader generate_assignment``;
+`handout` writes those notebooks, a README and the library's wheel into a folder to push as
+its own public repository; `autograde` runs a notebook and scores its test cells the way
+``nbgrader autograde`` does, leaving the written answers to a person.
 """
 
 import glob
@@ -170,10 +169,12 @@ def _normalize(line):
 def solution_lines(cell):
     """The lines of a solution cell that give its answer away.
 
-    They are the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, stripped, with
-    each run of whitespace made one space and a trailing comment cut, leaving out blank and
-    comment lines, lines of fewer than `MIN_ANSWER_LINE` characters, ``return name``, ``pass``,
-    and the lines the stub keeps (those that also stand outside the region, e.g. a ``def`` line).
+    They are the lines of the cell's nbgrader solution region (between nbgrader's begin- and
+    end-solution delimiters; this module spells no delimiter out, so that the library, shipped
+    in every hand-out, holds none), stripped, with each run of whitespace made one space and a
+    trailing comment cut, leaving out blank and comment lines, lines of fewer than
+    `MIN_ANSWER_LINE` characters, ``return name``, ``pass``, and the lines the stub keeps (those
+    that also stand outside the region, e.g. a ``def`` line).
 
     Args:
         cell: a solution cell (an nbformat NotebookNode) of an instructor notebook.
@@ -181,12 +182,15 @@ def solution_lines(cell):
     Returns:
         The lines, a sorted list of str (empty for a cell without a solution region).
     """
+    from nbgrader.preprocessors import ClearSolutions
+
+    delimiters = ClearSolutions()
     inside, outside, within = set(), set(), False
     for line in cell.source.splitlines():
-        if "BEGIN SOLUTION" in line:
+        if delimiters.begin_solution_delimeter in line:
             within = True
             continue
-        if "END SOLUTION" in line:
+        if delimiters.end_solution_delimeter in line:
             within = False
             continue
         line = _normalize(line)
