@@ -21,6 +21,14 @@ def generate_rows(vae, scaler, n, seed=None):
     mean = vae.decode(z) * scaler.std + scaler.mean
     return rng.normal(mean, vae.sigma * scaler.std)
 ''',
+    "keras.random with integer seeds, one for the codes and another for the noise": '''
+def generate_rows(vae, scaler, n, seed=None):
+    z = keras.random.normal((n, vae.latent_dim), seed=seed)
+    mu = keras.ops.convert_to_numpy(vae.decoder(z))
+    noise_seed = None if seed is None else seed + 1
+    eps = keras.ops.convert_to_numpy(keras.random.normal(mu.shape, seed=noise_seed))
+    return (mu + vae.sigma * eps) * scaler.std + scaler.mean
+''',
     "NumPy's legacy RandomState, float64 throughout": '''
 def generate_rows(vae, scaler, n, seed=None):
     state = np.random.RandomState(seed)
@@ -74,6 +82,38 @@ def generate_rows(vae, scaler, n, seed=None):
     mu = vae.decode(z)
     return scaler.inverse_transform(mu + vae.sigma * np.random.default_rng().standard_normal(mu.shape))
 ''',
+    "one noise draw shared by all features": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    mu = vae.decode(rng.standard_normal((n, vae.latent_dim)).astype("float32"))
+    eps = rng.standard_normal((n, 1))  # broadcast: every feature of a row gets the same epsilon
+    return scaler.inverse_transform(mu + vae.sigma * eps)
+''',
+    "a fresh z for each feature": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    d = len(scaler.mean)
+    u = np.empty((n, d))
+    for j in range(d):
+        mu = vae.decode(rng.standard_normal((n, vae.latent_dim)).astype("float32"))
+        u[:, j] = mu[:, j] + vae.sigma[j] * rng.standard_normal(n)
+    return scaler.inverse_transform(u)
+''',
+    "each column shuffled on its own": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    mu = vae.decode(rng.standard_normal((n, vae.latent_dim)).astype("float32"))
+    u = np.asarray(mu + vae.sigma * rng.standard_normal(mu.shape))
+    u = np.stack([rng.permutation(column) for column in u.T], axis=1)
+    return scaler.inverse_transform(u)
+''',
+    "uniform noise with the right spread": '''
+def generate_rows(vae, scaler, n, seed=None):
+    rng = np.random.default_rng(seed)
+    mu = vae.decode(rng.standard_normal((n, vae.latent_dim)).astype("float32"))
+    eps = rng.uniform(-np.sqrt(3), np.sqrt(3), size=mu.shape)  # mean 0, variance 1, but not Gaussian
+    return scaler.inverse_transform(mu + vae.sigma * eps)
+''',
     "the library's sample_rows": '''
 def generate_rows(vae, scaler, n, seed=None):
     return tabular.sample_rows(vae, scaler, n, seed=seed)
@@ -81,6 +121,18 @@ def generate_rows(vae, scaler, n, seed=None):
 }
 
 NLL_RIGHT = {
+    "a loop over the rows, the density's log written out": '''
+import math
+
+
+def nll_original_units(x, mu, sigma, mean, std):
+    out = []
+    for row, centre in zip(np.asarray(x, dtype="float64"), np.asarray(mu, dtype="float64")):
+        scale = np.asarray(sigma) * np.asarray(std)
+        location = centre * std + mean
+        out.append(float(np.sum(np.log(scale) + 0.5 * math.log(2 * math.pi) + 0.5 * ((row - location) / scale) ** 2)))
+    return np.array(out)
+''',
     "the Gaussian in the table's units, scipy.stats": '''
 from scipy.stats import norm
 
@@ -105,6 +157,14 @@ def nll_original_units(x, mu, sigma, mean, std):
 }
 
 NLL_WRONG = {
+    "the log of a product of densities (underflows)": '''
+from scipy.stats import norm
+
+
+def nll_original_units(x, mu, sigma, mean, std):
+    density = np.prod(norm.pdf(x, loc=mu * std + mean, scale=sigma * std), axis=-1)
+    return -np.log(density)
+''',
     "forgets the change of variables (standardised nats)": '''
 def nll_original_units(x, mu, sigma, mean, std):
     u = (np.asarray(x, dtype="float64") - mean) / std
