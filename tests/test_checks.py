@@ -181,3 +181,35 @@ def test_peak_memory_sees_a_large_numpy_array_and_not_a_small_one():
     (big, peak_big), (small, peak_small) = checks.peak_memory(broadcast, a, b), checks.peak_memory(loop, a, b)
     assert big == small == 100 * 200 * 784
     assert peak_big >= 100 * 200 * 784 * 8 > 20 * peak_small
+
+
+def test_check_dense_stack_reads_what_the_layers_compute_however_they_are_written():
+    from keras import ops
+
+    nested = keras.Sequential([
+        keras.Input((3,)),
+        keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(32)]),
+        keras.layers.LeakyReLU(),
+        keras.layers.Dense(784),
+        keras.layers.Activation("sigmoid"),
+        keras.layers.Reshape((28, 28, 1)),
+    ])
+    assert checks.check_dense_stack(nested, 3) == [16, 32, 784]
+    z = keras.Input((3,))
+    h = ops.tanh(keras.layers.Dense(8)(keras.activations.elu(keras.layers.Dense(4)(z))))
+    functions = keras.Model(z, keras.layers.Reshape((28, 28, 1))(ops.sigmoid(keras.layers.Dense(784)(h))))
+    assert checks.check_dense_stack(functions, 3) == [4, 8, 784]
+    functions(np.zeros((2, 3), "float32"))  # the layers' own call is back after the check
+
+
+@pytest.mark.parametrize("hidden_activation, head, message", [
+    (None, "sigmoid", r"Dense layer 1 \(16 units\) is followed by no non-linearity"),
+    ("relu", "hard_sigmoid", "output is not a sigmoid of its last Dense layer"),
+    ("relu", "softmax", "output is not a sigmoid of its last Dense layer"),
+])
+def test_check_dense_stack_names_a_missing_non_linearity_or_a_wrong_head(hidden_activation, head, message):
+    z = keras.Input((3,))
+    h = keras.layers.Dense(32, activation="relu")(keras.layers.Dense(16, activation=hidden_activation)(z))
+    model = keras.Model(z, keras.layers.Dense(784, activation=head)(h))
+    with pytest.raises(AssertionError, match=message):
+        checks.check_dense_stack(model, 3)

@@ -90,3 +90,23 @@ def test_plot_upsampling_comparison_draws_each_decoder_before_and_after_training
         figures.plot_upsampling_comparison(overlaps, {"transpose": untrained["transpose"]}, trained)
     with pytest.raises(ValueError, match="at least n = 4"):
         figures.plot_upsampling_comparison(overlaps, untrained, trained, n=4)
+
+
+# --- plot_pipeline (notebook 01) ----------------------------------------------------------
+
+
+def test_plot_pipeline_draws_both_sources_of_z_feeding_one_decoder():
+    fig = figures.plot_pipeline(head="sigmoid")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    boxes = {text.get_gid(): text for text in ax.texts if text.get_gid() and "->" not in text.get_gid()}
+    assert set(boxes) == {"x", "encoder", "z_q", "z_p", "decoder", "head", "x_hat"}
+    assert "q_\\phi" in boxes["encoder"].get_text() and "mathcal{N}(0, I)" in boxes["z_p"].get_text()
+    assert "sigmoid" in boxes["head"].get_text()
+    arrows = {child.get_gid() for child in ax.get_children() if getattr(child, "arrow_patch", None) is not None}
+    assert arrows == {"x->encoder", "encoder->z_q", "z_q->decoder", "z_p->decoder", "decoder->head", "head->x_hat"}
+    # Left to right: x, encoder, z, decoder, head, x̂; the two z sit one above the other.
+    x_of = {key: text.get_position()[0] for key, text in boxes.items()}
+    assert x_of["x"] < x_of["encoder"] < x_of["z_q"] == x_of["z_p"] < x_of["decoder"] < x_of["head"] < x_of["x_hat"]
+    assert boxes["z_q"].get_position()[1] > boxes["decoder"].get_position()[1] > boxes["z_p"].get_position()[1]
+    assert any("tanh" in text.get_text() for text in figures.plot_pipeline(head="tanh").axes[0].texts)

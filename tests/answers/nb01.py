@@ -32,6 +32,23 @@ def build_widening_decoder(latent_dim):
     h = keras.layers.Dense(28 * 28, activation=keras.activations.sigmoid)(h)
     return keras.Model(inputs=z, outputs=keras.layers.Reshape(target_shape=(28, 28, 1))(h))
 ''',
+    "nested Sequential blocks, a separate sigmoid layer after the head": '''
+def build_widening_decoder(latent_dim):
+    hidden = keras.Sequential([keras.layers.Dense(100), keras.layers.LeakyReLU(), keras.layers.Dense(300),
+                               keras.layers.Activation("swish")], name="hidden")
+    head = keras.Sequential([keras.layers.Dense(784), keras.layers.Activation("sigmoid"),
+                             keras.layers.Reshape((28, 28, 1))], name="head")
+    return keras.Sequential([keras.Input((latent_dim,)), hidden, head])
+''',
+    "the head's sigmoid called as a function": '''
+def build_widening_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="tanh")(z)
+    h = keras.layers.Dense(64, activation="relu")(h)
+    h = keras.layers.Dense(400, activation="relu")(h)
+    pixels = ops.sigmoid(keras.layers.Dense(784)(h))
+    return keras.Model(z, ops.reshape(pixels, (-1, 28, 28, 1)))
+''',
 }
 
 EX1_WRONG = {
@@ -85,49 +102,100 @@ def build_widening_decoder(latent_dim):
 def build_widening_decoder(latent_dim):
     return decoders.build_dense_decoder(latent_dim, hidden_units=(128, 256))
 ''',
+    "a hard sigmoid head: in [0, 1], but not a sigmoid": '''
+def build_widening_decoder(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(784, activation="hard_sigmoid"),
+        keras.layers.Reshape((28, 28, 1)),
+    ])
+''',
+    "a softmax head: in [0, 1], but the pixels share one unit of probability": '''
+def build_widening_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(128, activation="relu")(z)
+    h = keras.layers.Dense(256, activation="relu")(h)
+    h = keras.layers.Dense(784, activation="softmax")(h)
+    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
+''',
+    "a nested block that narrows": '''
+def build_widening_decoder(latent_dim):
+    hidden = keras.Sequential([keras.layers.Dense(512, activation="relu"), keras.layers.Dense(128, activation="relu")])
+    return keras.Sequential([keras.Input((latent_dim,)), hidden, keras.layers.Dense(784, activation="sigmoid"),
+                             keras.layers.Reshape((28, 28, 1))])
+''',
 }
 
+LAYER_HEAD = '''
+class Reparameterize(keras.layers.Layer):
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+'''
+
 EX2_RIGHT = {
-    "the square root of the variance": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    return z_mean + ops.sqrt(ops.exp(z_log_var)) * epsilon
+    "keras.random.normal given the mean and the standard deviation": LAYER_HEAD + '''
+        sigma = ops.exp(z_log_var / 2)
+        return keras.random.normal(ops.shape(z_mean), mean=z_mean, stddev=sigma, seed=self.seed_generator)
 ''',
-    "NumPy, exp of half the log-variance": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    return np.asarray(z_mean) + np.exp(np.asarray(z_log_var) / 2) * np.asarray(epsilon)
+    "mu minus sigma times the noise, in float64": LAYER_HEAD + '''
+        z_mean, z_log_var = ops.cast(z_mean, "float64"), ops.cast(z_log_var, "float64")
+        noise = keras.random.normal(ops.shape(z_mean), dtype="float64", seed=self.seed_generator)
+        return ops.subtract(z_mean, ops.multiply(ops.exp(ops.multiply(0.5, z_log_var)), noise))
 ''',
-    "ops.add and ops.multiply, in float64": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    z_mean, z_log_var, epsilon = (ops.cast(t, "float64") for t in (z_mean, z_log_var, epsilon))
-    sigma = ops.exp(ops.multiply(0.5, z_log_var))
-    return ops.add(z_mean, ops.multiply(sigma, epsilon))
+    "a helper of the student's own named sampling": '''
+def sampling(mean, log_variance, noise):
+    return mean + ops.exp(log_variance * 0.5) * noise
+
+
+class Reparameterize(keras.layers.Layer):
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        return sampling(z_mean, z_log_var, keras.random.normal(ops.shape(z_mean), seed=self.seed_generator))
 ''',
 }
 
 EX2_WRONG = {
-    "exp of the log-variance: the variance, not sigma": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    return z_mean + ops.exp(z_log_var) * epsilon
+    "the variance used as the standard deviation": LAYER_HEAD + '''
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return z_mean + ops.exp(z_log_var) * epsilon
 ''',
-    "the square root of the log-variance": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    return z_mean + ops.sqrt(z_log_var) * epsilon
+    "uniform noise with mean 0 and standard deviation 1": LAYER_HEAD + '''
+        epsilon = keras.random.uniform(ops.shape(z_mean), minval=-3 ** 0.5, maxval=3 ** 0.5, seed=self.seed_generator)
+        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 ''',
-    "the log-variance used as sigma": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    return z_mean + z_log_var * epsilon
+    "one noise value per example, shared by its latents": LAYER_HEAD + '''
+        epsilon = keras.random.normal((ops.shape(z_mean)[0], 1), seed=self.seed_generator)
+        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 ''',
-    "draws its own noise instead of using epsilon": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    return z_mean + ops.exp(0.5 * z_log_var) * keras.random.normal(ops.shape(z_mean))
+    "an integer seed: the same noise at every call": LAYER_HEAD + '''
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=0)
+        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 ''',
-    "adds sigma and epsilon instead of multiplying": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    return z_mean + ops.exp(0.5 * z_log_var) + epsilon
+    "z drawn with NumPy: unseeded, and no gradient reaches the inputs": LAYER_HEAD + '''
+        rng = np.random.default_rng()
+        mean, sigma = ops.convert_to_numpy(z_mean), np.exp(0.5 * ops.convert_to_numpy(z_log_var))
+        return ops.convert_to_tensor(rng.normal(mean, sigma).astype("float32"))
 ''',
-    "exp(-log_var / 2): one over sigma": '''
-def reparameterize(z_mean, z_log_var, epsilon):
-    return z_mean + ops.exp(-0.5 * z_log_var) * epsilon
+    "sigma behind stop_gradient: no gradient reaches z_log_var": LAYER_HEAD + '''
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return z_mean + ops.stop_gradient(ops.exp(0.5 * z_log_var)) * epsilon
+''',
+    "sigma as the square root of exp(log-variance): overflows": LAYER_HEAD + '''
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return z_mean + ops.sqrt(ops.exp(z_log_var)) * epsilon
+''',
+    "the library's Sampling layer": LAYER_HEAD + '''
+        return vae_keras.Sampling()(inputs)
 ''',
 }
 
@@ -203,8 +271,97 @@ def negative_elbo(x, x_hat, z_mean, z_log_var):
 ''',
 }
 
+STEP_HEAD = """
+import tensorflow as tf
+
+
+class VAE(keras.Model):
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder, self.decoder = encoder, decoder
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
+        self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.reconstruction_loss_tracker, self.kl_loss_tracker]
+
+"""
+
+
+def step(body, kl="ops.mean(ops.sum(-0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)), axis=1))",
+         loss="reconstruction_loss + kl_loss", weights="self.trainable_weights", trackers=True):
+    """A train_step in the keras-io style, with one part swapped for a mistake."""
+    update = """
+        self.loss_tracker.update_state(loss)
+        self.reconstruction_loss_tracker.update_state(reconstruction_loss)
+        self.kl_loss_tracker.update_state(kl_loss)
+        return {m.name: m.result() for m in self.metrics}
+""" if trackers else """
+        return {"loss": loss, "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
+"""
+    return STEP_HEAD + f"""
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            z_mean, z_log_var, z = self.encoder(data)
+            x_hat = self.decoder(z)
+            {body}
+            kl_loss = {kl}
+            loss = {loss}
+        grads = tape.gradient(loss, {weights})
+        self.optimizer.apply_gradients(zip(grads, {weights}))
+""" + update
+
+
+SUMMED_BCE = "reconstruction_loss = ops.mean(ops.sum(keras.losses.binary_crossentropy(data, x_hat), axis=(1, 2)))"
+
+EX4_RIGHT = {
+    "keras-io style: binary_crossentropy summed, apply_gradients(zip(...))": step(SUMMED_BCE),
+    "TensorFlow ops, flattened images, the two parts' weights listed": STEP_HEAD + """
+    def train_step(self, data):
+        x = keras.utils.unpack_x_y_sample_weight(data)[0]
+        weights = self.encoder.trainable_weights + self.decoder.trainable_weights
+        with tf.GradientTape() as tape:
+            z_mean, z_log_var, z = self.encoder(x, training=True)
+            p = tf.clip_by_value(tf.reshape(self.decoder(z, training=True), (tf.shape(x)[0], -1)), 1e-7, 1 - 1e-7)
+            x = tf.reshape(x, tf.shape(p))
+            per_image = -tf.reduce_sum(x * tf.math.log(p) + (1 - x) * tf.math.log(1 - p), axis=1)
+            reconstruction_loss = tf.reduce_mean(per_image)
+            variance = tf.exp(z_log_var)
+            kl_loss = tf.reduce_mean(0.5 * tf.reduce_sum(tf.square(z_mean) + variance - 1.0 - z_log_var, axis=-1))
+            loss = reconstruction_loss + kl_loss
+        self.optimizer.apply(tape.gradient(loss, weights), weights)
+        for tracker, value in zip(self.metrics, (loss, reconstruction_loss, kl_loss)):
+            tracker.update_state(value)
+        return {"loss": self.loss_tracker.result(), "reconstruction_loss": self.reconstruction_loss_tracker.result(),
+                "kl_loss": self.kl_loss_tracker.result()}
+""",
+    "BinaryCrossentropy with reduction sum, divided by the batch size": step(
+        "reconstruction_loss = keras.losses.BinaryCrossentropy(reduction='sum')(ops.reshape(data, (-1, 1)), "
+        "ops.reshape(x_hat, (-1, 1))) / ops.cast(ops.shape(data)[0], 'float32')"),
+}
+
+EX4_WRONG = {
+    "forgets the KL term in the loss": step(SUMMED_BCE, loss="reconstruction_loss"),
+    "averages the KL over the latents instead of summing": step(
+        SUMMED_BCE, kl="ops.mean(-0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)))"),
+    "a sign error: reconstruction minus KL": step(SUMMED_BCE, loss="reconstruction_loss - kl_loss"),
+    "a sign error inside the KL": step(
+        SUMMED_BCE, kl="ops.mean(ops.sum(0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)), axis=1))"),
+    "updates only the decoder": step(SUMMED_BCE, weights="self.decoder.trainable_weights"),
+    "gradient ascent: the optimizer is given minus the gradients": step(SUMMED_BCE).replace(
+        "grads = tape.gradient(loss, self.trainable_weights)",
+        "grads = [-g for g in tape.gradient(loss, self.trainable_weights)]"),
+    "the trackers are never updated": step(SUMMED_BCE, trackers=False),
+    "the mean over the pixels, as a flattened binary_crossentropy gives": step(
+        "reconstruction_loss = ops.mean(keras.losses.binary_crossentropy(ops.reshape(data, (ops.shape(data)[0], -1)), "
+        "ops.reshape(x_hat, (ops.shape(x_hat)[0], -1))))"),
+}
+
 ANSWERS = {
     "nb01_ex1": {"right": EX1_RIGHT, "wrong": EX1_WRONG},
     "nb01_ex2": {"right": EX2_RIGHT, "wrong": EX2_WRONG},
     "nb01_ex3": {"right": EX3_RIGHT, "wrong": EX3_WRONG},
+    "nb01_ex4": {"right": EX4_RIGHT, "wrong": EX4_WRONG},
 }

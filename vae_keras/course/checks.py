@@ -385,3 +385,106 @@ def peak_memory(function, *args, **kwargs):
         if not tracing:
             tracemalloc.stop()
     return result, max(int(peak), 0)
+
+
+# --- Reading a dense stack by what it computes, for grading decoders ------------------------
+
+
+def dense_layers(model):
+    """The Dense layers of `model` in the order of its layers, nested models read layer by layer."""
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found += dense_layers(layer)
+        elif isinstance(layer, keras.layers.Dense):
+            found.append(layer)
+    return found
+
+
+def dense_inputs(model, x):
+    """Runs model(x) and records what each of its Dense layers received, nested models included.
+
+    The layers are followed through the call itself, so a model built with Sequential, the
+    functional API, nested models or activations called as functions reads the same.
+
+    Args:
+        model: a built Keras model.
+        x: its input, an array (batch, ...).
+
+    Returns:
+        (output, records): the model's output as a NumPy array, and a list, in the order the
+        layers ran, of (layer, its input as a NumPy array (batch, units_in)).
+    """
+    records, layers = [], dense_layers(model)
+
+    def recording(layer):
+        original = layer.call
+
+        def call(inputs, *args, **kwargs):
+            records.append((layer, _numpy(inputs)))
+            return original(inputs, *args, **kwargs)
+
+        return call
+
+    for layer in layers:
+        object.__setattr__(layer, "call", recording(layer))
+    try:
+        output = _numpy(model(x, training=False))
+    finally:
+        for layer in layers:
+            object.__delattr__(layer, "call")
+    return output, records
+
+
+def _affine_residual(before, after):
+    """The relative residual of the least-squares affine fit of `after` from `before`."""
+    design = np.hstack([before, np.ones((len(before), 1))])
+    coefficients, *_ = np.linalg.lstsq(design, after, rcond=None)
+    spread = np.linalg.norm(after - after.mean(axis=0))
+    return float(np.linalg.norm(after - design @ coefficients) / spread) if spread > 0 else 0.0
+
+
+def check_dense_stack(model, latent_dim, head="sigmoid", name="decoder", scale=3.0, seed=0):
+    """Checks a stack of Dense layers by what it computes: a non-linearity after every hidden Dense
+    layer, and an output that is `head` applied to the last Dense layer's affine map, reshaped.
+
+    Between two Dense layers the map from the first one's input to the second one's input is
+    fitted with the best affine map; it must leave a relative residual above 1e-3 (an affine map
+    leaves ~1e-7), however the non-linearity is written. The model's output, flattened, must equal
+    `head` of (the last Dense layer's input · kernel + bias), whether the head is that layer's
+    `activation=`, an Activation layer or a function call.
+
+    Args:
+        model: a built Keras model, z (batch, latent_dim) -> (batch, ...).
+        latent_dim: the input's size.
+        head: the output activation, a name `keras.activations.get` knows.
+        name: the model's name, for the messages.
+        scale: the inputs are scale · N(0, I) draws.
+        seed: seeds the draws.
+
+    Returns:
+        The Dense layers' widths, in the order they ran (the output head's last).
+
+    Raises:
+        AssertionError: naming the first property that fails.
+    """
+    layers = dense_layers(model)
+    assert len(layers) >= 2, f"{name} has {len(layers)} Dense layer(s); expected hidden Dense layers and a Dense head"
+    n = 2 * max(layer.kernel.shape[0] for layer in layers) + 64
+    z = scale * np.random.default_rng(seed).standard_normal((n, latent_dim)).astype("float32")
+    output, records = dense_inputs(model, z)
+    assert records, f"{name} ran none of its Dense layers when called"
+    widths = [layer.units for layer, _ in records]
+    for k, ((layer, before), (_, after)) in enumerate(zip(records, records[1:]), start=1):
+        residual = _affine_residual(np.asarray(before, "float64"), np.asarray(after, "float64"))
+        assert residual > 1e-3, (
+            f"{name}'s Dense layer {k} ({layer.units} units) is followed by no non-linearity: the map from its "
+            f"input to the next Dense layer's input is affine (residual {residual:.1e}); add an activation")
+    last, h = records[-1]
+    logits = h @ _numpy(last.kernel) + (_numpy(last.bias) if last.use_bias else 0.0)
+    expected = _numpy(keras.activations.get(head)(logits.astype("float32")))
+    flat = output.reshape(len(output), -1)
+    assert flat.shape == expected.shape and np.allclose(flat, expected, atol=1e-4), (
+        f"{name}'s output is not a {head} of its last Dense layer ({last.units} units): expected the output "
+        f"head {head}, applied to that layer's affine map, then only a reshape")
+    return widths

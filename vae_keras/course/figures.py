@@ -599,3 +599,46 @@ def plot_upsampling_comparison(overlaps, untrained, trained, n=2):
             spine.set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def plot_pipeline(head="sigmoid"):
+    """The VAE's pipeline as a diagram: where z comes from, then the decoder, its head and x̂.
+
+    Reconstructing (top): x → encoder q_φ(z|x) → z ~ q_φ(z|x). Generating (bottom): z ~ N(0, I).
+    Both z feed the decoder g_θ, then the output head, which gives x̂.
+
+    Args:
+        head: the output head's name, written in its box.
+
+    Returns:
+        A matplotlib Figure.
+    """
+    fig, ax = plt.subplots(figsize=(11, 3.2))
+    ax.set_xlim(0, 11)
+    ax.set_ylim(0.3, 3.7)
+    ax.axis("off")
+    style = {"ha": "center", "va": "center", "fontsize": 12}
+    boxes = {
+        "x": (0.6, 2.7, "$x$\nimage", "#dddddd"),
+        "encoder": (2.5, 2.7, "encoder\n$q_\\phi(z\\,|\\,x)$", "#c6dbef"),
+        "z_q": (4.6, 2.7, "$z \\sim q_\\phi(z\\,|\\,x)$", "#c6dbef"),
+        "z_p": (4.6, 0.9, "$z \\sim \\mathcal{N}(0, I)$", "#fdd0a2"),
+        "decoder": (6.8, 1.8, "decoder\n$g_\\theta(z)$", "#c7e9c0"),
+        "head": (8.7, 1.8, f"output head\n{head}", "#c7e9c0"),
+        "x_hat": (10.3, 1.8, "$\\hat{x}$\nimage", "#dddddd"),
+    }
+    drawn = {key: ax.text(x, y, text, **style, gid=key,
+                          bbox={"boxstyle": "round,pad=0.5", "facecolor": colour, "edgecolor": "0.3"})
+             for key, (x, y, text, colour) in boxes.items()}
+    arrows = [("x", "encoder"), ("encoder", "z_q"), ("z_q", "decoder"), ("z_p", "decoder"), ("decoder", "head"),
+              ("head", "x_hat")]
+    for start, end in arrows:
+        (x0, y0, *_), (x1, y1, *_) = boxes[start], boxes[end]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), gid=f"{start}->{end}",
+                    arrowprops={"arrowstyle": "-|>", "color": "0.2", "lw": 1.5, "shrinkA": 4, "shrinkB": 4,
+                                "patchA": drawn[start].get_bbox_patch(), "patchB": drawn[end].get_bbox_patch()})
+    ax.text(2.5, 3.45, "reconstructing: z from the encoder", ha="center", fontsize=11, color="#08519c")
+    ax.text(2.5, 0.9, "generating: z from the prior", ha="center", va="center", fontsize=11, color="#a63603")
+    ax.set_title("One decoder, two sources of z", fontsize=13)
+    fig.tight_layout()
+    return fig
