@@ -191,15 +191,15 @@ def choose_head_and_likelihood(x):
     binary = set(np.unique(values).tolist()) <= {0.0, 1.0}
     return head, ("bernoulli" if binary else "gaussian")
 ''',
-    "the continuous Bernoulli for grey levels, a list of checks": '''
+    "the continuous Bernoulli for grey levels, returned as a list": '''
 def choose_head_and_likelihood(x):
     flat = np.ravel(x)
     in_unit = bool(np.all((flat >= 0) & (flat <= 1)))
     in_symmetric = bool(np.all((flat >= -1) & (flat <= 1)))
     binary = bool(np.all((flat == 0) | (flat == 1)))
     if in_unit:
-        return ("sigmoid", "bernoulli") if binary else ("sigmoid", "continuous_bernoulli")
-    return ("tanh" if in_symmetric else "linear"), "gaussian"
+        return ["sigmoid", "bernoulli" if binary else "continuous_bernoulli"]
+    return ["tanh" if in_symmetric else "linear", "gaussian"]
 ''',
 }
 
