@@ -8,6 +8,10 @@ of the solution cell, then the instructor's whole test cell, hidden tests includ
 `nbgrader autograde` puts it back. The answers are the instructor's own solution, the untouched
 stub, and the tables in tests/answers/nbNN.py (at least 2 right and 3 wrong answers per exercise).
 A test cell passes when it raises nothing and writes nothing to stderr: nbgrader's rule.
+Manually graded written answers (markdown cells) are no code exercises: a person grades them.
+
+Each notebook's tests form one xdist group, so that its student flow runs once, on one worker,
+and the notebooks spread over the workers: ``python -m pytest -n 2 --dist loadgroup tests/test_exercises.py``.
 """
 
 import importlib.util
@@ -29,9 +33,17 @@ MIN_RIGHT, MIN_WRONG = 2, 3
 
 
 def exercise_of(cell):
-    """'nb01_ex1' for the cells with grade ids nb01_ex1_solution and nb01_ex1_test, else None."""
+    """'nb01_ex1' for the code cells with grade ids nb01_ex1_solution and nb01_ex1_test, else None
+    (a written answer, nb01_q1, is a markdown cell that a person grades)."""
     grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-    return grade_id.rsplit("_", 1)[0] if grade_id.endswith(("_solution", "_test")) else None
+    if cell.cell_type != "code" or not grade_id.endswith(("_solution", "_test")):
+        return None
+    return grade_id.rsplit("_", 1)[0]
+
+
+def per_notebook(path):
+    """The xdist group of a notebook's tests: under ``--dist loadgroup`` one worker runs its student flow."""
+    return pytest.mark.xdist_group(path.stem)
 
 
 def answers_for(notebook_path):
@@ -143,7 +155,7 @@ def runs():
 
 
 @pytest.mark.parametrize("notebook_path, exercise, kind, label", [
-    pytest.param(path, exercise, kind, label, id=f"{exercise}-{kind}-{label}")
+    pytest.param(path, exercise, kind, label, id=f"{exercise}-{kind}-{label}", marks=per_notebook(path))
     for path in NOTEBOOKS for exercise, kind, label in candidates(path)])
 def test_answer_gets_the_grade_it_deserves(runs, notebook_path, exercise, kind, label):
     verdict = runs(notebook_path).verdicts[(exercise, label)]
@@ -153,13 +165,15 @@ def test_answer_gets_the_grade_it_deserves(runs, notebook_path, exercise, kind, 
         assert verdict is not None, f"{exercise}: the wrong answer '{label}' earns the points"
 
 
-@pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+@pytest.mark.parametrize("notebook_path", [
+    pytest.param(path, id=path.name, marks=per_notebook(path)) for path in NOTEBOOKS])
 def test_untouched_student_version_runs_past_every_exercise(runs, notebook_path):
     broken = runs(notebook_path).broken
     assert not broken, f"{notebook_path.name}: cells outside the exercises fail without the solutions: {broken}"
 
 
-@pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+@pytest.mark.parametrize("notebook_path", [
+    pytest.param(path, id=path.name, marks=per_notebook(path)) for path in NOTEBOOKS])
 def test_every_exercise_has_a_table_of_right_and_wrong_answers(notebook_path):
     exercises = exercises_in(nbformat.read(notebook_path, as_version=4))
     table = answers_for(notebook_path)
