@@ -210,3 +210,61 @@ def test_reconstruction_summary_measures_in_pixels(trained_vae, digits):
     assert sampled["rms_error"] != summary["rms_error"] and sampled["kl"] == pytest.approx(summary["kl"])
     with pytest.raises(ValueError, match="same examples; got 32 and 31"):
         analysis.reconstruction_summary(trained_vae, x, x[:31])
+
+
+# --- importance_weighted_estimates (notebook 05) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_vae_and_images():
+    from vae_keras import reference
+
+    vae = reference.reference_dense_vae(latent_dim=3, hidden_units=(16, 16), seed=0)
+    on = np.linspace(0.05, 0.4, 40)[:, None, None, None]  # images from sparse to dense: they differ in likelihood
+    x = (np.random.default_rng(0).random((40, 28, 28, 1)) < on).astype("float32")
+    return vae, x
+
+
+def test_importance_weighted_estimates_agree_with_the_library_and_fall_with_k(small_vae_and_images):
+    from vae_keras import evaluation
+
+    vae, x = small_vae_and_images
+    estimates = analysis.importance_weighted_estimates(vae, x, ks=[10, 1, 100], replicates=4, seed=1)
+    assert list(estimates) == [1, 10, 100]
+    nll = [estimates[k]["nll"] for k in estimates]
+    assert nll[0] > nll[1] > nll[2], nll  # an untrained encoder leaves a wide gap for the samples to close
+    for k, estimate in estimates.items():
+        assert estimate["per_image"].shape == (40,)
+        assert estimate["nll"] == pytest.approx(estimate["per_image"].mean())
+        assert 0 < estimate["mc_se"]
+        library = evaluation.importance_weighted_nll(vae, x, k=k, seed=3)
+        # the library's estimate uses one group of k per image: its standard error is sqrt(K/k) times ours
+        assert abs(library - estimate["nll"]) < 5 * estimate["mc_se"] * np.sqrt(1 + 4 * 100 / k), (k, library, estimate)
+    assert estimates[1]["nll"] == pytest.approx(-evaluation.elbo(vae, x), abs=2.0)  # L_1 is the ELBO
+
+
+def test_importance_weighted_estimates_standard_error_shrinks_like_one_over_root_samples(small_vae_and_images):
+    vae, x = small_vae_and_images
+    few = analysis.importance_weighted_estimates(vae, x, ks=[1, 4], replicates=4, seed=0)
+    many = analysis.importance_weighted_estimates(vae, x, ks=[1, 4], replicates=64, seed=0)
+    for k in (1, 4):
+        assert many[k]["mc_se"] == pytest.approx(few[k]["mc_se"] / 4, rel=0.5)
+    assert many[4]["image_se"] == pytest.approx(np.std(many[4]["per_image"], ddof=1) / np.sqrt(40))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"ks": []}, "positive numbers of samples"),
+    ({"ks": [0, 10]}, "positive numbers of samples"),
+    ({"ks": [1, 3, 10]}, "must divide the largest"),
+    ({"ks": [1, 10], "replicates": 1}, "replicates >= 2"),
+])
+def test_importance_weighted_estimates_refuses_what_it_cannot_estimate(small_vae_and_images, kwargs, message):
+    vae, x = small_vae_and_images
+    with pytest.raises(ValueError, match=message):
+        analysis.importance_weighted_estimates(vae, x, **kwargs)
+
+
+def test_importance_weighted_estimates_refuses_grey_images_for_a_bernoulli_model(small_vae_and_images):
+    vae, x = small_vae_and_images
+    with pytest.raises(ValueError, match="binary images"):
+        analysis.importance_weighted_estimates(vae, x * 0.5, ks=[1])

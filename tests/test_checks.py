@@ -213,3 +213,58 @@ def test_check_dense_stack_names_a_missing_non_linearity_or_a_wrong_head(hidden_
     model = keras.Model(z, keras.layers.Dense(784, activation=head)(h))
     with pytest.raises(AssertionError, match=message):
         checks.check_dense_stack(model, 3)
+
+
+# --- calls_to ----------------------------------------------------------------------------
+
+
+def test_calls_to_sees_a_ruled_out_function_however_it_is_reached():
+    import functools
+
+    import scipy.special
+
+    targets = [scipy.special.logsumexp, np.logaddexp, keras.ops.logsumexp]
+    numpy_logaddexp = np.logaddexp
+    lse = scipy.special.logsumexp  # an alias
+    reduce = np.logaddexp.reduce  # a built-in method bound beforehand
+
+    def helper(a):
+        from numpy import logaddexp  # imported inside the answer
+
+        return functools.reduce(logaddexp, a)
+
+    answers = {
+        "scipy, aliased": (lambda a: lse(a), ["logsumexp"]),
+        "ufunc method": (lambda a: reduce(a), ["logaddexp"]),
+        "ufunc called directly": (lambda a: functools.reduce(np.logaddexp, a), ["logaddexp"]),
+        "imported in a helper": (helper, ["logaddexp"]),
+        "keras.ops": (lambda a: keras.ops.logsumexp(a), ["logsumexp"]),
+    }
+    a = np.array([1.0, 2.0, 3.0])
+    for label, (answer, expected) in answers.items():
+        result, used = checks.calls_to(targets, answer, a)
+        assert used == expected, label
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(result), np.log(np.sum(np.exp(a))), err_msg=label)
+    assert np.logaddexp is numpy_logaddexp  # put back afterwards
+
+
+def test_calls_to_does_not_blame_an_answer_for_a_name():
+    import scipy.special
+
+    def logsumexp(a):  # the student's own, named like the forbidden one
+        top = np.max(a)
+        return top + np.log(np.sum(np.exp(a - top)))
+
+    result, used = checks.calls_to([scipy.special.logsumexp, np.logaddexp], lambda a: logsumexp(a), np.zeros(4))
+    assert used == [] and result == pytest.approx(np.log(4.0))
+
+
+def test_calls_to_puts_the_ufunc_back_when_the_answer_raises():
+    original = np.logaddexp
+
+    def broken(a):
+        raise RuntimeError("a bug in the answer")
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        checks.calls_to([np.logaddexp], broken, 1.0)
+    assert np.logaddexp is original

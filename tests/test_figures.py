@@ -110,3 +110,36 @@ def test_plot_pipeline_draws_both_sources_of_z_feeding_one_decoder():
     assert x_of["x"] < x_of["encoder"] < x_of["z_q"] == x_of["z_p"] < x_of["decoder"] < x_of["head"] < x_of["x_hat"]
     assert boxes["z_q"].get_position()[1] > boxes["decoder"].get_position()[1] > boxes["z_p"].get_position()[1]
     assert any("tanh" in text.get_text() for text in figures.plot_pipeline(head="tanh").axes[0].texts)
+
+
+# --- plot_nll_against_k (notebook 05) ------------------------------------------------------
+
+
+def test_plot_nll_against_k_draws_the_estimates_with_their_error_bars_and_the_elbo():
+    estimates = {10: {"nll": 95.0, "mc_se": 0.05}, 1: {"nll": 100.0, "mc_se": 0.01}, 100: {"nll": 93.5, "mc_se": 0.1}}
+    fig = figures.plot_nll_against_k(estimates, elbo=-100.2)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    line = [line for line in ax.lines if line.get_linestyle() == "-"][0]
+    np.testing.assert_allclose(np.asarray(line.get_xdata(), float), [1, 10, 100])  # sorted by k
+    np.testing.assert_allclose(np.asarray(line.get_ydata(), float), [100.0, 95.0, 93.5])
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 1 and np.allclose(np.asarray(dashed[0].get_ydata(), float), 100.2)  # -ELBO
+    bars = ax.collections[0].get_segments()  # the error bars: +-2 standard errors
+    np.testing.assert_allclose([segment[:, 1] for segment in bars], [[99.98, 100.02], [94.9, 95.1], [93.3, 93.7]])
+    assert "93.50" in " ".join(text.get_text() for text in ax.texts)
+    without_elbo = figures.plot_nll_against_k(estimates).axes[0]  # -ELBO is then the k = 1 estimate
+    assert np.allclose(np.asarray([line for line in without_elbo.lines if line.get_linestyle() == "--"][0].get_ydata(),
+                                  float), 100.0)
+
+
+@pytest.mark.parametrize("estimates, elbo, message", [
+    ({}, -100.0, "at least one k"),
+    ({1: {"nll": np.nan, "mc_se": 0.1}}, -100.0, "finite"),
+    ({1: {"nll": 99.0, "mc_se": 0.1}}, np.inf, "finite"),
+    ({10: {"nll": 99.0, "mc_se": 0.1}}, None, "must hold k = 1"),
+])
+def test_plot_nll_against_k_refuses_what_it_cannot_draw(estimates, elbo, message):
+    with pytest.raises(ValueError, match=message):
+        figures.plot_nll_against_k(estimates, elbo)

@@ -336,3 +336,70 @@ def reconstruction_summary(vae, x, pixels, to_pixels=None, use_mean=True):
     return {"rms_error": float(np.sqrt(np.mean(np.square(reconstructed.astype("float64") - pixels)))),
             "kl": float(np.mean(kl)),
             "outside": datasets.clip_for_display(reconstructed)[1]}
+
+
+def importance_weighted_estimates(vae, x, ks, replicates=2, seed=0, max_decodes=8192):
+    """The importance-weighted NLL for several k, each with its Monte Carlo standard error (notebook 05).
+
+    Draws K = replicates·max(ks) samples z ~ q(z|x) per image and computes their log-weights
+    log w = log p(x|z) + log p(z) − log q(z|x). For each k, the K samples of an image make K/k groups
+    of k (in order); each group gives one estimate log (1/k) Σ w of log p(x), and the NLL for k is
+    minus their mean over groups and images. Its Monte Carlo standard error comes from the spread of
+    the groups' estimates within each image: sqrt(Σ_i Var_i / (K/k)) / n, so it measures the noise of
+    the sampling of z only, for these images. `image_se` is the standard error over the images
+    instead: how far another set of n test images could move the figure.
+
+    Args:
+        vae: a trained `VAE`.
+        x: data (n, *shape), n >= 2, that the model's likelihood is a density of (binary images for
+            the Bernoulli likelihood); checked with `evaluation.check_likelihood_data`.
+        ks: numbers of samples, positive ints, each dividing max(ks) (e.g. 1, 10, 100, 1000).
+        replicates: the groups of max(ks) samples per image, an int >= 2 (two give a standard error
+            at the largest k too).
+        seed: seeds NumPy's generator for the samples.
+        max_decodes: samples decoded per call, at most.
+
+    Returns:
+        {k: {"nll": float, "mc_se": float, "image_se": float, "per_image": (n,) float64 NLL per image}},
+        in nats, keys in increasing k.
+    """
+    from scipy.special import logsumexp
+
+    from vae_keras import evaluation, losses
+
+    ks = sorted({int(k) for k in ks}) if ks is not None and len(ks) else []
+    if not ks or ks[0] < 1:
+        raise ValueError(f"Expected positive numbers of samples in ks. Received: ks={ks}")
+    if any(ks[-1] % k for k in ks):
+        raise ValueError(f"Each k must divide the largest, so that its samples split into whole groups. "
+                         f"Received: ks={ks}")
+    if int(replicates) != replicates or replicates < 2:
+        raise ValueError("Expected replicates >= 2 (a standard error needs two groups). "
+                         f"Received: replicates={replicates}")
+    x = evaluation.check_likelihood_data(vae, x)
+    n, total = len(x), int(replicates) * ks[-1]
+    if n < 2:
+        raise ValueError(f"Expected at least 2 examples in x (a standard error over images needs two). Received: n={n}")
+    z_mean, z_log_var, _ = (np.asarray(t, dtype="float64") for t in vae.encode(x))
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(total, max_decodes // n))
+    log_w = np.empty((n, total))
+    for start in range(0, total, chunk):
+        size = min(chunk, total - start)
+        eps = rng.standard_normal((n, size, z_mean.shape[1]))
+        z = z_mean[:, None] + np.exp(0.5 * z_log_var)[:, None] * eps  # (n, size, latent_dim)
+        x_hat = vae.decode(z.reshape(n * size, -1).astype("float32"), batch_size=n * size)
+        log_px_z = keras.ops.convert_to_numpy(losses.log_likelihood(
+            np.repeat(x, size, axis=0), x_hat, vae.likelihood, vae.log_sigma)).reshape(n, size)
+        # log p(z) − log q(z|x): the Gaussians' log(2π) terms cancel, and (z − μ)/σ is eps
+        log_ratio = -0.5 * np.sum(z**2 - z_log_var[:, None] - eps**2, axis=-1)
+        log_w[:, start:start + size] = log_px_z + log_ratio
+    estimates = {}
+    for k in ks:
+        groups = logsumexp(log_w.reshape(n, total // k, k), axis=-1) - np.log(k)  # (n, K/k)
+        per_image = groups.mean(axis=1)
+        estimates[k] = {"nll": float(-per_image.mean()),
+                        "mc_se": float(np.sqrt(np.sum(groups.var(axis=1, ddof=1)) / groups.shape[1]) / n),
+                        "image_se": float(per_image.std(ddof=1) / np.sqrt(n)),
+                        "per_image": -per_image}
+    return estimates

@@ -488,3 +488,97 @@ def check_dense_stack(model, latent_dim, head="sigmoid", name="decoder", scale=3
         f"{name}'s output is not a {head} of its last Dense layer ({last.units} units): expected the output "
         f"head {head}, applied to that layer's affine map, then only a reshape")
     return widths
+
+
+# --- Calls to given functions, for grading tests that rule out a shortcut -------------------
+
+
+class _CountingUfunc:
+    """Stands in for a NumPy ufunc while `calls_to` runs: records each use, then does the ufunc's work."""
+
+    def __init__(self, ufunc, record):
+        self._ufunc, self._record = ufunc, record
+
+    def __call__(self, *args, **kwargs):
+        self._record()
+        return self._ufunc(*args, **kwargs)
+
+    def __getattr__(self, name):
+        attribute = getattr(self._ufunc, name)
+        if not callable(attribute):
+            return attribute
+
+        def method(*args, **kwargs):
+            self._record()
+            return attribute(*args, **kwargs)
+
+        return method
+
+
+def calls_to(targets, function, *args, **kwargs):
+    """Runs function(*args, **kwargs) and notes which of `targets` it used, however it reached them.
+
+    A test can check with it that an answer does the work itself rather than calling a function
+    the task rules out, whatever the answer calls it (an alias, `from ... import ... as ...`, a
+    helper of its own), and without blaming a helper of the student's that merely has a similar name.
+
+    - Python functions (e.g. `scipy.special.logsumexp`, `keras.ops.logsumexp`) are recognised by
+      their code object when they run.
+    - Built-in functions and methods (e.g. `torch.logsumexp`, `np.logaddexp.reduce`) by identity
+      when they are called.
+    - NumPy ufuncs (e.g. `np.logaddexp`), whose direct calls no trace sees, are replaced while the
+      call runs by a counting stand-in: in the `numpy` module and wherever `function`'s globals hold
+      them. A copy bound elsewhere beforehand (another module's global) is not seen.
+
+    Args:
+        targets: a callable or a list of them.
+        function: the Python function to run.
+        *args, **kwargs: passed to `function`.
+
+    Returns:
+        (result, used): what `function` returned, and the sorted names of the targets it used.
+    """
+    import inspect
+    import sys
+
+    targets = list(targets) if isinstance(targets, (list, tuple, set)) else [targets]
+    name_of = {id(target): getattr(target, "__qualname__", None) or getattr(target, "__name__", repr(target))
+               for target in targets}
+    codes, builtins, ufuncs = {}, {}, []
+    for target in targets:
+        unwrapped = inspect.unwrap(target) if callable(target) else target
+        if hasattr(unwrapped, "__code__"):
+            codes[unwrapped.__code__] = name_of[id(target)]
+        elif isinstance(target, np.ufunc):
+            ufuncs.append(target)
+            builtins[id(target)] = name_of[id(target)]
+        else:
+            builtins[id(target)] = name_of[id(target)]
+    used = set()
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code in codes:
+            used.add(codes[frame.f_code])
+        elif event == "c_call":
+            for candidate in (arg, getattr(arg, "__self__", None)):
+                if candidate is not None and id(candidate) in builtins:
+                    used.add(builtins[id(candidate)])
+
+    patched = []  # (namespace dict, name, original)
+    namespaces = [vars(np), getattr(function, "__globals__", {})]
+    for ufunc in ufuncs:
+        stand_in = _CountingUfunc(ufunc, lambda ufunc=ufunc: used.add(builtins[id(ufunc)]))
+        for namespace in namespaces:
+            for name, value in list(namespace.items()):
+                if value is ufunc:
+                    patched.append((namespace, name, value))
+                    namespace[name] = stand_in
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        result = function(*args, **kwargs)
+    finally:
+        sys.setprofile(previous)
+        for namespace, name, original in reversed(patched):
+            namespace[name] = original
+    return result, sorted(used)

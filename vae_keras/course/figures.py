@@ -642,3 +642,44 @@ def plot_pipeline(head="sigmoid"):
     ax.set_title("One decoder, two sources of z", fontsize=13)
     fig.tight_layout()
     return fig
+
+
+def plot_nll_against_k(estimates, elbo=None, title="The importance-weighted NLL tightens as k grows"):
+    """Notebook 05's figure: the NLL estimate against k (log axis), ±2 Monte Carlo standard errors, −ELBO dashed.
+
+    Args:
+        estimates: {k: {"nll": float, "mc_se": float, ...}}, as `analysis.importance_weighted_estimates`
+            returns, at least one k.
+        elbo: the ELBO in nats per image, drawn as −ELBO; None (the default) takes the k = 1 estimate,
+            which is the ELBO estimated with all the samples (then estimates must hold k = 1).
+        title: the figure's title.
+
+    Returns:
+        A matplotlib Figure.
+    """
+    if not estimates:
+        raise ValueError("Expected NLL estimates for at least one k. Received: estimates={}")
+    if elbo is None:
+        if 1 not in estimates:
+            raise ValueError(f"Without elbo=, estimates must hold k = 1 (the ELBO). Received: ks={sorted(estimates)}")
+        elbo = -estimates[1]["nll"]
+    ks = sorted(estimates)
+    nll = np.array([estimates[k]["nll"] for k in ks])
+    se = np.array([estimates[k]["mc_se"] for k in ks])
+    if not (np.all(np.isfinite(nll)) and np.all(np.isfinite(se)) and np.isfinite(elbo)):
+        raise ValueError(f"Expected finite NLL estimates, standard errors and ELBO. Received: nll={nll}, "
+                         f"mc_se={se}, elbo={elbo}")
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    ax.axhline(-elbo, color="gray", linestyle="--", label=f"−ELBO = {-elbo:.2f}")
+    ax.errorbar(ks, nll, yerr=2 * se, fmt="o-", capsize=4, color="C0",
+                label="importance-weighted NLL (bars: ±2 Monte Carlo SE)")
+    for k, value, error in zip(ks, nll, se):
+        ax.annotate(f"{value:.2f}\n±{error:.2f}", (k, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
+    ax.fill_between(ks, nll, -elbo, color="C0", alpha=0.1, label="what the ELBO misses")
+    ax.set_xscale("log")
+    ax.set_xticks(ks, [str(k) for k in ks])
+    ax.set_xlabel("importance samples per image, k")
+    ax.set_ylabel("nats per image (lower is better)")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8)
+    return fig
