@@ -113,6 +113,22 @@ def test_colab_url_and_install_target():
     assert (repository.colab_url("someone/fork", "dev", "student/01_a.ipynb")
             == "https://colab.research.google.com/github/someone/fork/blob/dev/student/01_a.ipynb")
     assert repository.install_target("someone/fork", "dev") == "git+https://github.com/someone/fork@dev"
+    assert (repository.wheel_install_target("someone/handout", "spring/2027", "wheels/vae_keras-0.1.0-py3-none-any.whl")
+            == "https://raw.githubusercontent.com/someone/handout/refs/heads/spring/2027/"
+               "wheels/vae_keras-0.1.0-py3-none-any.whl")
+
+
+def test_rewrite_notebook_can_install_from_a_wheel(tmp_path):
+    """A hand-out's notebooks install the committed wheel; the rest of the install cell stays as it was."""
+    path = write_notebook(tmp_path / "notebooks" / "01_a.ipynb")
+    wheel = repository.wheel_install_target("someone/handout", "main", "wheels/vae_keras-0.1.0-py3-none-any.whl")
+    assert repository.rewrite_notebook(path, "someone/handout", "main", root=tmp_path, install=wheel)
+    badge, install, other = nbformat.read(path, as_version=4).cells
+    own = BADGE.format(repository="someone/handout", branch="main", path="notebooks/01_a.ipynb")
+    assert badge.source.startswith(own)
+    expected = INSTALL_CELL.format(repository="x", branch="y").replace("git+https://github.com/x@y", wheel)
+    assert install.source == expected and "git+https" not in install.source
+    assert other.source == "print('git+https://github.com/ is not a repository here')"
 
 
 def test_read_course_settings_refuses_a_folder_without_course_toml(tmp_path):
