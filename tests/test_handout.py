@@ -293,3 +293,18 @@ def test_regenerating_replaces_an_earlier_handout_and_keeps_git(handout, tmp_pat
     assert (earlier / ".git" / "HEAD").exists() and made.repository == "teacher/other"
     badge = nbformat.read(made.notebooks[0], as_version=4).cells[0].source
     assert colab_url("teacher/other", "main", f"notebooks/{NAMES[0]}") in badge
+
+
+def test_without_repository_it_points_at_course_toml_and_says_so(handout, tmp_path, monkeypatch):
+    from vae_keras.course.repository import read_course_settings
+
+    folder, _ = handout
+    monkeypatch.setattr(assignments, "build_wheel",
+                        lambda root, output, readme: Path(output).mkdir(parents=True) or
+                        shutil.copy(wheel_of(folder), output))
+    status, printed, errors = run_handout(tmp_path / "out")
+    settings = read_course_settings(ROOT)
+    assert status == 0, errors
+    assert f"course.toml's {settings['repository']}" in printed and "--repository OWNER/NAME" in printed
+    badge = nbformat.read(tmp_path / "out" / "notebooks" / NAMES[0], as_version=4).cells[0].source
+    assert colab_url(settings["repository"], settings["branch"], f"notebooks/{NAMES[0]}") in badge

@@ -86,6 +86,9 @@ def handout(args):
     print(f"  {os.path.relpath(made.wheel, args.directory)}: the library, which the install cells install")
     print(f"Push it to the public repository https://github.com/{made.repository} (branch {made.branch}); "
           "keep the course repository, which holds the answers, private.")
+    if args.repository is None:
+        print(f"Note: without --repository the hand-out points at course.toml's {made.repository}. If that is the "
+              "course repository, give the hand-out its own: --repository OWNER/NAME.")
     return 0
 
 
