@@ -28,6 +28,17 @@ def log_mean_exp(a, axis=-1):
 ''',
 }
 
+LOG_MEAN_EXP_RIGHT["its own helper, named like the forbidden function"] = '''
+def logsumexp(a, axis):
+    top = np.max(a, axis=axis, keepdims=True)
+    return np.squeeze(top, axis=axis) + np.log(np.sum(np.exp(a - top), axis=axis))
+
+
+def log_mean_exp(a, axis=-1):
+    a = np.asarray(a, dtype="float64")
+    return logsumexp(a, axis) - np.log(a.shape[axis])
+'''
+
 LOG_MEAN_EXP_WRONG = {
     "naive log(mean(exp(a)))": '''
 def log_mean_exp(a, axis=-1):
@@ -75,6 +86,27 @@ lse = scipy.special.logsumexp
 def log_mean_exp(a, axis=-1):
     return lse(a, axis=axis) - np.log(np.shape(a)[axis])
 ''',
+    "the forbidden shortcut: np.logaddexp pairwise, imported under another name": '''
+import functools
+
+from numpy import logaddexp as add_in_log_space
+
+
+def log_mean_exp(a, axis=-1):
+    a = np.moveaxis(np.asarray(a, dtype="float64"), axis, 0)
+    return functools.reduce(add_in_log_space, a) - np.log(len(a))
+''',
+    "the forbidden shortcut: keras.ops.logsumexp": '''
+def log_mean_exp(a, axis=-1):
+    a = np.asarray(a, dtype="float64")
+    return keras.ops.convert_to_numpy(keras.ops.logsumexp(a, axis=axis)) - np.log(a.shape[axis])
+''',
+    "shifts by the mean, not the max: overflows on mixed magnitudes, NaN with -inf": '''
+def log_mean_exp(a, axis=-1):
+    a = np.asarray(a, dtype="float64")
+    centre = np.mean(a, axis=axis, keepdims=True)
+    return np.squeeze(centre, axis=axis) + np.log(np.mean(np.exp(a - centre), axis=axis))
+''',
 }
 
 LOG_WEIGHT_RIGHT = {
@@ -98,49 +130,109 @@ def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
     log_qz = -0.5 * ops.sum(z_log_var + ops.square(z - z_mean) / ops.exp(z_log_var) + np.log(2 * np.pi), axis=-1)
     return ops.convert_to_numpy(log_px_z + log_pz - log_qz)
 ''',
-    "the course's losses, the Gaussians' constants cancelled by hand": '''
+    "by hand, flattened images, the Gaussians' constants cancelled": '''
 def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    n = len(x)
+    x, x_hat = np.reshape(x, (n, -1)).astype("float64"), np.reshape(x_hat, (n, -1)).astype("float64")
     z, z_mean, z_log_var = (np.asarray(t, "float64") for t in (z, z_mean, z_log_var))
-    log_px_z = keras.ops.convert_to_numpy(losses.log_likelihood(x, x_hat, "bernoulli"))
+    log_px_z = np.where(x > 0.5, np.log(x_hat), np.log(1 - x_hat)).sum(axis=1)
     # log p(z) - log q(z|x): the 0.5 log(2 pi) terms cancel
     log_ratio = -0.5 * np.sum(z**2 - z_log_var - (z - z_mean) ** 2 * np.exp(-z_log_var), axis=-1)
     return log_px_z + log_ratio
 ''',
+    "a loop over the images": '''
+import math
+
+
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    values = []
+    for xi, pi, zi, mi, vi in zip(x, x_hat, z, z_mean, z_log_var):
+        xi, pi = xi.astype("float64").ravel(), pi.astype("float64").ravel()
+        log_px_z = float(np.sum(np.log(np.where(xi == 1, pi, 1 - pi))))
+        log_pz = sum(-0.5 * (math.log(2 * math.pi) + float(t) ** 2) for t in zi)
+        log_qz = sum(-0.5 * (math.log(2 * math.pi) + float(v) + (float(t) - float(m)) ** 2 / math.exp(float(v)))
+                     for t, m, v in zip(zi, mi, vi))
+        values.append(log_px_z + log_pz - log_qz)
+    return np.array(values)
+''',
 }
 
 LOG_WEIGHT_WRONG = {
-    "adds log q instead of subtracting it": '''
+    "the course library's pieces (ruled out)": '''
 def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
-    log_px_z = losses.log_likelihood(x, x_hat, "bce")
+    from vae_keras import losses
+
+    log_px_z = losses.log_likelihood(x, x_hat, "bernoulli")
     log_pz = losses.log_normal(z, keras.ops.zeros_like(z), keras.ops.zeros_like(z))
     log_qz = losses.log_normal(z, z_mean, z_log_var)
-    return keras.ops.convert_to_numpy(log_px_z + log_pz + log_qz)
+    return keras.ops.convert_to_numpy(log_px_z + log_pz - log_qz)
+''',
+    "adds log q instead of subtracting it": '''
+from scipy.stats import norm
+
+
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    log_px_z = np.sum(np.where(x == 1, np.log(x_hat), np.log(1 - x_hat)), axis=(1, 2, 3), dtype="float64")
+    log_qz = np.sum(norm.logpdf(z, loc=z_mean, scale=np.exp(0.5 * z_log_var)), axis=1)
+    return log_px_z + np.sum(norm.logpdf(z), axis=1) + log_qz
 ''',
     "forgets log p(z)": '''
+from scipy.stats import norm
+
+
 def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
-    log_px_z = losses.log_likelihood(x, x_hat, "bce")
-    log_qz = losses.log_normal(z, z_mean, z_log_var)
-    return keras.ops.convert_to_numpy(log_px_z - log_qz)
+    log_px_z = np.sum(np.where(x == 1, np.log(x_hat), np.log(1 - x_hat)), axis=(1, 2, 3), dtype="float64")
+    return log_px_z - np.sum(norm.logpdf(z, loc=z_mean, scale=np.exp(0.5 * z_log_var)), axis=1)
 ''',
-    "the ELBO's KL in place of log p(z) - log q(z|x)": '''
+    "the ELBO's analytic KL in place of log p(z) - log q(z|x)": '''
 def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
-    log_px_z = losses.log_likelihood(x, x_hat, "bce")
-    return keras.ops.convert_to_numpy(log_px_z - losses.kl_loss(z_mean, z_log_var))
+    log_px_z = np.sum(np.where(x == 1, np.log(x_hat), np.log(1 - x_hat)), axis=(1, 2, 3), dtype="float64")
+    kl = -0.5 * np.sum(1 + z_log_var - z_mean**2 - np.exp(z_log_var), axis=1)
+    return log_px_z - kl
+''',
+    "z_log_var taken as the standard deviation's log": '''
+from scipy.stats import norm
+
+
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    log_px_z = np.sum(np.where(x == 1, np.log(x_hat), np.log(1 - x_hat)), axis=(1, 2, 3), dtype="float64")
+    log_qz = np.sum(norm.logpdf(z, loc=z_mean, scale=np.exp(z_log_var)), axis=1)
+    return log_px_z + np.sum(norm.logpdf(z), axis=1) - log_qz
 ''',
     "z_log_var taken as the variance": '''
+from scipy.stats import norm
+
+
 def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
-    log_px_z = losses.log_likelihood(x, x_hat, "bce")
-    log_pz = losses.log_normal(z, keras.ops.zeros_like(z), keras.ops.zeros_like(z))
-    log_qz = losses.log_normal(z, z_mean, keras.ops.log(keras.ops.abs(z_log_var) + 1e-6))
-    return keras.ops.convert_to_numpy(log_px_z + log_pz - log_qz)
+    log_px_z = np.sum(np.where(x == 1, np.log(x_hat), np.log(1 - x_hat)), axis=(1, 2, 3), dtype="float64")
+    log_qz = np.sum(norm.logpdf(z, loc=z_mean, scale=np.sqrt(np.abs(z_log_var) + 1e-6)), axis=1)
+    return log_px_z + np.sum(norm.logpdf(z), axis=1) - log_qz
 ''',
     "the pixels' mean cross-entropy, not their sum": '''
 def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    ops = keras.ops
     n = len(x)
-    log_px_z = -keras.losses.binary_crossentropy(keras.ops.reshape(x, (n, -1)), keras.ops.reshape(x_hat, (n, -1)))
-    log_pz = losses.log_normal(z, keras.ops.zeros_like(z), keras.ops.zeros_like(z))
-    log_qz = losses.log_normal(z, z_mean, z_log_var)
-    return keras.ops.convert_to_numpy(log_px_z + log_pz - log_qz)
+    log_px_z = -keras.losses.binary_crossentropy(ops.reshape(x, (n, -1)), ops.reshape(x_hat, (n, -1)))
+    log_pz = -0.5 * ops.sum(ops.square(z) + np.log(2 * np.pi), axis=-1)
+    log_qz = -0.5 * ops.sum(z_log_var + ops.square(z - z_mean) / ops.exp(z_log_var) + np.log(2 * np.pi), axis=-1)
+    return ops.convert_to_numpy(log_px_z + log_pz - log_qz)
+''',
+    "averages the Gaussian terms over the latents": '''
+from scipy.stats import norm
+
+
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    log_px_z = np.sum(np.where(x == 1, np.log(x_hat), np.log(1 - x_hat)), axis=(1, 2, 3), dtype="float64")
+    log_ratio = norm.logpdf(z) - norm.logpdf(z, loc=z_mean, scale=np.exp(0.5 * z_log_var))
+    return log_px_z + np.mean(log_ratio, axis=1)
+''',
+    "returns a backend tensor, not a NumPy array": '''
+def log_importance_weight(x, x_hat, z, z_mean, z_log_var):
+    ops = keras.ops
+    bce = keras.losses.binary_crossentropy(x, x_hat)
+    log_pz = -0.5 * ops.sum(ops.square(z) + np.log(2 * np.pi), axis=-1)
+    log_qz = -0.5 * ops.sum(z_log_var + ops.square(z - z_mean) / ops.exp(z_log_var) + np.log(2 * np.pi), axis=-1)
+    return -ops.sum(bce, axis=(1, 2)) + log_pz - log_qz
 ''',
 }
 
@@ -211,6 +303,28 @@ from scipy.special import logsumexp
 def iw_bound(log_w, k):
     log_w = np.asarray(log_w, dtype="float64")
     return float(np.mean(logsumexp(log_w[:, :k], axis=1) - np.log(k)))
+''',
+    "per-image values, not one number": '''
+from scipy.special import logsumexp
+
+
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float64")
+    return np.mean(logsumexp(log_w.reshape(len(log_w), -1, k), axis=-1) - np.log(k), axis=1)
+''',
+    "a NumPy float32 scalar, not a Python float": '''
+from scipy.special import logsumexp
+
+
+def iw_bound(log_w, k):
+    log_w = np.asarray(log_w, dtype="float32")
+    return np.mean(logsumexp(log_w.reshape(len(log_w), -1, k), axis=-1) - np.float32(np.log(k)))
+''',
+    "shifts each group by its mean, not its max: NaN with a zero weight": '''
+def iw_bound(log_w, k):
+    groups = np.asarray(log_w, dtype="float64").reshape(len(log_w), -1, k)
+    centre = groups.mean(axis=-1, keepdims=True)
+    return float(np.mean(centre[..., 0] + np.log(np.mean(np.exp(groups - centre), axis=-1))))
 ''',
     "log-mean-exp over the wrong axis (across the groups)": '''
 from scipy.special import logsumexp
