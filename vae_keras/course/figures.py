@@ -588,7 +588,7 @@ def plot_upsampling_comparison(overlaps, untrained, trained, n=2):
                     ax.imshow(image, cmap="gray", vmin=0, vmax=1)
                 ax.set_title(f"{when}" + (", stretched" if when == "untrained" else ""), fontsize=9)
             row[start + n].imshow(np.log10(np.fft.fftshift(power.mean(axis=0)) + 1e-12), cmap="magma")
-            row[start + n].set_title(f"{when} spectrum\nNyquist share {nyquist_share(images):.1%}", fontsize=9)
+            row[start + n].set_title(f"{when} spectrum\nNyquist share {nyquist_share(images):.2%}", fontsize=9)
             height, width = power.shape[1:]
             for corner, size in (((-0.5, -0.5), (width, 1)), ((-0.5, -0.5), (1, height))):  # the Nyquist row, column
                 row[start + n].add_patch(plt.Rectangle(corner, *size, fill=False, edgecolor="cyan", linewidth=1.2))
