@@ -104,6 +104,8 @@ def test_the_setup_cell_prints_nothing_in_a_fresh_kernel_and_later_errors_still_
 
     monkeypatch.setenv("KERAS_BACKEND", backend)
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)  # a learner's machine does not set it
+    # ipykernel forwards the native stderr (fd 2) only when PYTEST_CURRENT_TEST is unset; a learner's kernel does.
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
     path = NOTEBOOKS[0]
     notebook = nbformat.read(path, as_version=4)
     cells = setup_cells(notebook)
