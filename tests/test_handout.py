@@ -300,8 +300,9 @@ def test_without_repository_it_points_at_course_toml_and_says_so(handout, tmp_pa
 
     folder, _ = handout
     monkeypatch.setattr(assignments, "build_wheel",
-                        lambda root, output, readme: Path(output).mkdir(parents=True) or
+                        lambda root, output, readme: Path(output).mkdir(parents=True, exist_ok=True) or
                         shutil.copy(wheel_of(folder), output))
+    (tmp_path / "out" / ".git").mkdir(parents=True)  # a fresh clone of an empty repository is fine
     status, printed, errors = run_handout(tmp_path / "out")
     settings = read_course_settings(ROOT)
     assert status == 0, errors
