@@ -128,7 +128,7 @@ def test_plot_nll_against_k_draws_the_estimates_with_their_error_bars_and_the_el
     assert len(dashed) == 1 and np.allclose(np.asarray(dashed[0].get_ydata(), float), 100.2)  # -ELBO
     bars = ax.collections[0].get_segments()  # the error bars: +-2 standard errors
     np.testing.assert_allclose([segment[:, 1] for segment in bars], [[99.98, 100.02], [94.9, 95.1], [93.3, 93.7]])
-    assert "93.50" in " ".join(text.get_text() for text in ax.texts)
+    assert "93.50 ± 0.100" in " ".join(text.get_text() for text in ax.texts)
     without_elbo = figures.plot_nll_against_k(estimates).axes[0]  # -ELBO is then the k = 1 estimate
     assert np.allclose(np.asarray([line for line in without_elbo.lines if line.get_linestyle() == "--"][0].get_ydata(),
                                   float), 100.0)

@@ -672,14 +672,17 @@ def plot_nll_against_k(estimates, elbo=None, title="The importance-weighted NLL 
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     ax.axhline(-elbo, color="gray", linestyle="--", label=f"−ELBO = {-elbo:.2f}")
     ax.errorbar(ks, nll, yerr=2 * se, fmt="o-", capsize=4, color="C0",
-                label="importance-weighted NLL (bars: ±2 Monte Carlo SE)")
+                label="NLL, k samples (±2 SE)")
     for k, value, error in zip(ks, nll, se):
-        ax.annotate(f"{value:.2f}\n±{error:.2f}", (k, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
+        ax.annotate(f"{value:.2f} ± {error:.3f}", (k, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
     ax.fill_between(ks, nll, -elbo, color="C0", alpha=0.1, label="what the ELBO misses")
     ax.set_xscale("log")
     ax.set_xticks(ks, [str(k) for k in ks])
+    ax.set_xlim(ks[0] / 1.5, ks[-1] * 4)  # room for the last label
+    ax.margins(y=0.15)
     ax.set_xlabel("importance samples per image, k")
     ax.set_ylabel("nats per image (lower is better)")
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
     return fig
