@@ -26,7 +26,7 @@ def test_format_table_defaults_to_two_decimals_for_floats():
 
 @pytest.mark.parametrize("rows, formats, message", [
     ([], None, "at least one row"),
-    ([{"a": 1}, {"b": 2}], None, r"columns \['a'\], in that order; got \['b'\]"),
+    ([{"a": 1}, {"b": 2}], None, r"columns \['a'\], in that order. Received: a row with \['b'\]"),
     ([{"a": 1}], {"c": ".1f"}, r"formats names columns \['c'\]"),
 ])
 def test_format_table_refuses_bad_rows(rows, formats, message):
@@ -49,7 +49,7 @@ def test_conv_multiply_adds_counts_input_positions_for_transposed_convolutions()
     conv(transpose(inputs))
     assert analysis.conv_multiply_adds(transpose) == 7 * 7 * 9 * 4 * 2
     assert analysis.conv_multiply_adds(conv) == 14 * 14 * 9 * 2 * 2
-    with pytest.raises(ValueError, match="Conv2D or Conv2DTranspose layer; got Dense"):
+    with pytest.raises(ValueError, match="Conv2D or Conv2DTranspose layer. Received: layer of type Dense"):
         analysis.conv_multiply_adds(keras.layers.Dense(3))
 
 
@@ -86,8 +86,8 @@ def test_power_spectrum_removes_each_images_mean():
 
 
 @pytest.mark.parametrize("images, message", [
-    (np.zeros((2, 27, 28)), "even image size; got 27×28"),
-    (np.zeros((2, 28, 28, 3)), r"shape \(n, H, W, 1\) or \(n, H, W\); got \(2, 28, 28, 3\)"),
+    (np.zeros((2, 27, 28)), "even image size: crop or pad the images. Received: images of 27×28"),
+    (np.zeros((2, 28, 28, 3)), r"shape \(n, H, W, 1\) or \(n, H, W\). Received: images.shape=\(2, 28, 28, 3\)"),
 ])
 def test_nyquist_share_refuses_bad_images(images, message):
     with pytest.raises(ValueError, match=message):
@@ -99,7 +99,7 @@ def test_diversity_is_the_mean_pairwise_distance():
     images[1, 0, 0], images[2, 0, 0] = 3.0, 4.0  # distances 3, 4 and 1
     assert analysis.diversity(images) == pytest.approx(8 / 3)
     assert analysis.diversity(np.ones((5, 2, 2))) == 0.0
-    with pytest.raises(ValueError, match="got 1 image"):
+    with pytest.raises(ValueError, match="pass at least 2. Received: 1 image"):
         analysis.diversity(images[:1])
 
 
@@ -107,7 +107,7 @@ def test_distance_from_prior_is_small_for_prior_samples_only():
     z = np.random.default_rng(0).standard_normal((20_000, 4))
     assert analysis.distance_from_prior(z) < 1e-3
     assert analysis.distance_from_prior(3 * z + 1) == pytest.approx(1 + np.log(3) ** 2, rel=0.01)
-    with pytest.raises(ValueError, match=r"\(n, latent_dim\) with n >= 2; got \(4,\)"):
+    with pytest.raises(ValueError, match=r"\(n, latent_dim\) with n >= 2. Received: z.shape=\(4,\)"):
         analysis.distance_from_prior(z[0])
 
 
@@ -140,8 +140,8 @@ def test_tied_transpose_kernel_sums_the_flipped_kernel_over_a_box():
 
 
 @pytest.mark.parametrize("kernel, size, message", [
-    (np.zeros((4, 4)), 2, "an odd kernel size.*got 4×4"),
-    (np.zeros((3, 3, 2)), 2, r"\(k_h, k_w, C_in, C_out\) or \(k_h, k_w\); got \(3, 3, 2\)"),
+    (np.zeros((4, 4)), 2, "an odd kernel size.*Received: a 4×4 kernel"),
+    (np.zeros((3, 3, 2)), 2, r"\(k_h, k_w, C_in, C_out\) or \(k_h, k_w\). Received: kernel.shape=\(3, 3, 2\)"),
     (np.zeros((3, 3)), 0, "size must be an int >= 1"),
 ])
 def test_tied_transpose_kernel_refuses_what_it_cannot_tie(kernel, size, message):
@@ -194,7 +194,7 @@ def test_affine_residuals_read_a_sequential_model_and_refuse_one_dense_layer():
     sequential = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4), keras.layers.ReLU(),
                                    keras.layers.Dense(3)])
     assert analysis.affine_residuals(sequential)[0] > 1e-3
-    with pytest.raises(ValueError, match="at least two Dense layers; got 1"):
+    with pytest.raises(ValueError, match="at least two Dense layers. Received: a model with 1"):
         analysis.affine_residuals(keras.Sequential([keras.Input((2,)), keras.layers.Dense(4)]))
 
 
@@ -208,7 +208,7 @@ def test_reconstruction_summary_measures_in_pixels(trained_vae, digits):
     assert doubled["rms_error"] == pytest.approx(2 * expected, rel=1e-5) and doubled["outside"] > 0
     sampled = analysis.reconstruction_summary(trained_vae, x, x, use_mean=False)
     assert sampled["rms_error"] != summary["rms_error"] and sampled["kl"] == pytest.approx(summary["kl"])
-    with pytest.raises(ValueError, match="same examples; got 32 and 31"):
+    with pytest.raises(ValueError, match="same examples. Received: len\\(x\\)=32, len\\(pixels\\)=31"):
         analysis.reconstruction_summary(trained_vae, x, x[:31])
 
 

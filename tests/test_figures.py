@@ -39,7 +39,7 @@ def test_plot_head_outputs_without_samples_has_one_block():
 
 @pytest.mark.parametrize("reconstructions, samples, message", [
     ({}, None, "reconstructions is empty"),
-    ({"a": np.zeros((3, 4, 4, 1))}, None, "expected the originals' shape"),
+    ({"a": np.zeros((3, 4, 4, 1))}, None, "of the originals' shape"),
     ({"a": np.zeros((2, 4, 4, 1))}, {"b": np.zeros((2, 4, 4, 1))}, "same row labels"),
 ])
 def test_plot_head_outputs_refuses_mismatched_inputs(reconstructions, samples, message):

@@ -55,7 +55,7 @@ def test_plot_latent_manifold_draws_one_canvas_of_n_by_n_tiles(trained_vae):
 
 
 def test_plot_latent_manifold_needs_two_latent_dimensions():
-    with pytest.raises(ValueError, match="latent_dim = 2; this decoder has 3"):
+    with pytest.raises(ValueError, match="use plot_samples for other sizes. Received: a decoder with latent_dim=3"):
         plotting.plot_latent_manifold(build_dense_decoder(3))
 
 
@@ -130,7 +130,7 @@ def test_plot_activations_draws_one_panel_per_activation():
 
 def test_plot_activations_refuses_a_curve_of_another_length():
     t = np.linspace(-3, 3, 31)
-    with pytest.raises(ValueError, match=r"'ReLU' has shape \(30,\); expected the shape of t, \(31,\)"):
+    with pytest.raises(ValueError, match=r"'ReLU' of the shape of t, \(31,\). Received: 'ReLU' of shape \(30,\)"):
         figures.plot_activations(t, {"ReLU": np.zeros(30)})
 
 
@@ -145,7 +145,7 @@ def test_plot_head_ranges_pairs_each_head_with_a_histogram_of_its_data():
 
 
 def test_plot_head_ranges_refuses_an_unknown_head():
-    with pytest.raises(ValueError, match=r"Unknown output head\(s\) \['relu'\]"):
+    with pytest.raises(ValueError, match=r"Received: unknown head\(s\) \['relu'\]"):
         figures.plot_head_ranges({"relu": IMAGES})
 
 
@@ -159,7 +159,7 @@ def test_plot_bce_curves_draws_a_curve_per_target_and_shades_negative_outputs():
 
 
 def test_plot_bce_curves_needs_a_loss_per_output():
-    with pytest.raises(ValueError, match="target 1 has 10 values; expected one per x_hat, 50"):
+    with pytest.raises(ValueError, match="target 1 with one value per x_hat, 50. Received: 10 values"):
         figures.plot_bce_curves(np.linspace(0, 1, 50), {1.0: np.zeros(10)})
 
 
@@ -175,7 +175,7 @@ def test_color_out_of_range_marks_pixels_below_blue_and_above_red():
 
 
 def test_color_out_of_range_refuses_colour_images():
-    with pytest.raises(ValueError, match=r"got \(2, 4, 4, 3\)"):
+    with pytest.raises(ValueError, match=r"Received: images.shape=\(2, 4, 4, 3\)"):
         figures.color_out_of_range(np.zeros((2, 4, 4, 3)))
 
 
@@ -201,7 +201,7 @@ def test_plot_value_grids_writes_every_value():
 
 
 def test_plot_value_grids_needs_2d_arrays():
-    with pytest.raises(ValueError, match=r"'image' has shape \(1, 3, 3\); expected a 2-D array"):
+    with pytest.raises(ValueError, match=r"'image' as a 2-D array \(H, W\). Received: 'image' of shape \(1, 3, 3\)"):
         figures.plot_value_grids({"image": np.ones((1, 3, 3))})
 
 
@@ -229,7 +229,7 @@ def test_plot_checkerboard_spectra_has_a_row_per_set():
 
 
 def test_plot_checkerboard_spectra_needs_n_images():
-    with pytest.raises(ValueError, match="'few' has 2 images; expected at least n = 3"):
+    with pytest.raises(ValueError, match="Expected at least n = 3 images in 'few'. Received: 2 images"):
         figures.plot_checkerboard_spectra({"few": IMAGES[:2]}, n=3)
 
 
@@ -257,7 +257,7 @@ def test_plot_active_units_sorts_the_variances():
 
 
 def test_plot_active_units_needs_codes_of_shape_n_by_latent_dim():
-    with pytest.raises(ValueError, match=r"shape \(100,\); expected \(n, latent_dim\)"):
+    with pytest.raises(ValueError, match=r"of shape \(n, latent_dim\). Received: z_mean.shape=\(100,\)"):
         figures.plot_active_units({"model": np.zeros(100)})
 
 
@@ -317,9 +317,9 @@ def test_explorers_are_static_outside_a_kernel():
 
 def test_explorers_refuse_codes_of_the_wrong_size():
     decoder = build_dense_decoder(2, hidden_units=(8,))
-    with pytest.raises(ValueError, match=r"starting code z of shape \(2,\); got \(3,\)"):
+    with pytest.raises(ValueError, match=r"starting code z of shape \(2,\). Received: z.shape=\(3,\)"):
         widgets.latent_explorer(decoder, z=np.zeros(3), interactive=False)
-    with pytest.raises(ValueError, match=r"z_a and z_b of shape \(2,\); got \(2,\) and \(3,\)"):
+    with pytest.raises(ValueError, match=r"z_a and z_b of shape \(2,\). Received: z_a.shape=\(2,\), z_b.shape=\(3,\)"):
         widgets.interpolation_explorer(decoder, np.zeros(2), np.zeros(3), interactive=False)
 
 
@@ -333,7 +333,7 @@ def test_plot_sigma_sweep_draws_error_and_kl_against_sigma():
     np.testing.assert_allclose(right.lines[0].get_ydata(), [50, 30, 20])
     assert [line.get_label() for line in right.lines] == ["σ fixed", "σ learned"]
     assert len(figures.plot_sigma_sweep([0.1], [0.1], [3.0]).axes[1].lines) == 1
-    with pytest.raises(ValueError, match="one σ, error and KL per model; got 2, 1, 2"):
+    with pytest.raises(ValueError, match="one σ, error and KL per model. Received: 2, 1, 2"):
         figures.plot_sigma_sweep([0.1, 0.2], [0.1], [1.0, 2.0])
 
 
@@ -356,7 +356,7 @@ def test_plot_learned_sigma_sorts_one_bar_per_feature():
     (ax,) = fig.axes
     assert [bar.get_width() for bar in ax.patches] == pytest.approx([0.1, 0.3, 0.5, 0.9])
     assert [label.get_text() for label in ax.get_yticklabels()] == ["b", "d", "a", "c"]
-    with pytest.raises(ValueError, match="one feature name per σ, 4; got 3"):
+    with pytest.raises(ValueError, match="one feature name per σ, 4. Received: 3 feature_names"):
         figures.plot_learned_sigma([0.5, 0.1, 0.9, 0.3], NAMES[:3])
 
 
@@ -365,9 +365,9 @@ def test_plot_marginals_draws_real_and_generated_per_feature():
     drawn = [ax for ax in fig.axes if ax.patches]
     assert [ax.get_title() for ax in drawn] == ["a", "d"]
     assert len(drawn[0].patches) == 2 * 25  # two histograms of 25 bins
-    with pytest.raises(ValueError, match="the same d; got"):
+    with pytest.raises(ValueError, match=r"the same d. Received: real.shape=\(\d+, 4\), generated.shape=\(\d+, 3\)"):
         figures.plot_marginals(TABLE, TABLE[:, :3], NAMES)
-    with pytest.raises(ValueError, match="Expected 4 feature names; got 2"):
+    with pytest.raises(ValueError, match="Expected 4 feature names. Received: 2 feature_names"):
         figures.plot_marginals(TABLE, TABLE, NAMES[:2])
 
 
@@ -382,5 +382,5 @@ def test_plot_correlations_shows_both_matrices_and_their_difference():
     np.testing.assert_allclose(difference, gen - real, atol=1e-12)
     assert gen[0, 1] == pytest.approx(1.0)
     assert "mean |Δ| off the diagonal" in heat_maps[2].get_title()
-    with pytest.raises(ValueError, match="Expected 4 feature names; got 3"):
+    with pytest.raises(ValueError, match="Expected 4 feature names. Received: 3 feature_names"):
         figures.plot_correlations(TABLE, generated, NAMES[:3])

@@ -138,10 +138,10 @@ def test_read_course_settings_refuses_a_folder_without_course_toml(tmp_path):
 
 def test_read_course_settings_refuses_invalid_settings(tmp_path):
     write_course_toml(tmp_path, repository="../x")
-    with pytest.raises(ValueError, match=r"course\.toml.*Expected the repository as OWNER/NAME.*got '\.\./x'"):
+    with pytest.raises(ValueError, match=r"course\.toml.*the repository as OWNER/NAME.*Received: repository='\.\./x'"):
         repository.read_course_settings(tmp_path)
     (tmp_path / "course.toml").write_text('[course]\nrepository = "someone/fork"\n')
-    with pytest.raises(ValueError, match="Expected the branch .* got None"):
+    with pytest.raises(ValueError, match="Expected the branch .* Received: branch=None"):
         repository.read_course_settings(tmp_path)
 
 
@@ -265,14 +265,15 @@ def test_set_repository_refuses_an_invalid_name_or_branch_and_writes_nothing(tmp
     with pytest.raises(ValueError) as error:
         repository.set_repository(name, branch=branch, root=tmp_path)
     assert str(error.value).startswith(f"Expected the {argument} as ")
-    assert f"; got {got!r}." in str(error.value)
+    assert str(error.value).endswith(f"Received: {argument}={got!r}")
     assert snapshot(tmp_path) == before
 
 
 def test_the_repository_error_says_what_was_expected():
     with pytest.raises(ValueError) as error:
         repository.set_repository("../x")
-    assert str(error.value).startswith("Expected the repository as OWNER/NAME (e.g. someone/vae_keras); got '../x'.")
+    assert str(error.value).startswith("Expected the repository as OWNER/NAME (e.g. someone/vae_keras): OWNER is")
+    assert str(error.value).endswith("Received: repository='../x'")
 
 
 def test_set_repository_refuses_a_folder_that_is_not_a_course(tmp_path):

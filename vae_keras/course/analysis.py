@@ -24,11 +24,11 @@ def format_table(rows, formats=None):
     """
     rows = list(rows)
     if not rows:
-        raise ValueError("Expected at least one row to tabulate; got none.")
+        raise ValueError("Expected at least one row to tabulate. Received: rows=[]")
     columns = list(rows[0])
     for row in rows:
         if list(row) != columns:
-            raise ValueError(f"Every row needs the columns {columns}, in that order; got {list(row)}.")
+            raise ValueError(f"Every row needs the columns {columns}, in that order. Received: a row with {list(row)}")
     formats = dict(formats or {})
     unknown = set(formats) - set(columns)
     if unknown:
@@ -89,7 +89,7 @@ def conv_multiply_adds(layer):
     elif isinstance(layer, keras.layers.Conv2D):
         height, width = layer.output.shape[1:3]
     else:
-        raise ValueError(f"Expected a Conv2D or Conv2DTranspose layer; got {type(layer).__name__}.")
+        raise ValueError(f"Expected a Conv2D or Conv2DTranspose layer. Received: layer of type {type(layer).__name__}")
     k_h, k_w = layer.kernel_size
     return int(height * width * k_h * k_w * layer.input.shape[-1] * layer.filters)
 
@@ -123,7 +123,7 @@ def _gray_images(images, name="images"):
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim != 3:
-        raise ValueError(f"Expected {name} of shape (n, H, W, 1) or (n, H, W); got {images.shape}.")
+        raise ValueError(f"Expected {name} of shape (n, H, W, 1) or (n, H, W). Received: {name}.shape={images.shape}")
     return images
 
 
@@ -156,7 +156,8 @@ def nyquist_share(images):
     power = power_spectrum(images)
     height, width = power.shape[1:]
     if height % 2 or width % 2:
-        raise ValueError(f"The Nyquist share needs an even image size; got {height}×{width}.")
+        raise ValueError(f"The Nyquist share needs an even image size: crop or pad the images. Received: images of "
+                         f"{height}×{width}")
     on_nyquist = (power[:, height // 2, :].sum(axis=-1) + power[:, :, width // 2].sum(axis=-1)
                   - power[:, height // 2, width // 2])
     total = power.sum(axis=(1, 2))
@@ -175,7 +176,7 @@ def diversity(images):
     """
     flat = np.asarray(images, dtype="float64").reshape(len(images), -1)
     if len(flat) < 2:
-        raise ValueError(f"Diversity compares pairs of images; got {len(flat)} image(s).")
+        raise ValueError(f"Diversity compares pairs of images: pass at least 2. Received: {len(flat)} image(s)")
     return float(pdist(flat).mean())
 
 
@@ -192,7 +193,7 @@ def distance_from_prior(z):
     """
     z = np.asarray(z, dtype="float64")
     if z.ndim != 2 or len(z) < 2:
-        raise ValueError(f"Expected codes of shape (n, latent_dim) with n >= 2; got {z.shape}.")
+        raise ValueError(f"Expected codes of shape (n, latent_dim) with n >= 2. Received: z.shape={z.shape}")
     return float(np.mean(z.mean(axis=0) ** 2 + np.log(z.std(axis=0)) ** 2))
 
 
@@ -220,11 +221,11 @@ def tied_transpose_kernel(kernel, size=2):
     """
     kernel = np.asarray(kernel)
     if kernel.ndim not in (2, 4):
-        raise ValueError(f"Expected a Conv2D kernel of shape (k_h, k_w, C_in, C_out) or (k_h, k_w); "
-                         f"got {kernel.shape}.")
+        raise ValueError(f"Expected a Conv2D kernel of shape (k_h, k_w, C_in, C_out) or (k_h, k_w). "
+                         f"Received: kernel.shape={kernel.shape}")
     k_h, k_w = kernel.shape[:2]
     if k_h % 2 == 0 or k_w % 2 == 0:
-        raise ValueError(f"Expected an odd kernel size, which 'same' padding centres; got {k_h}×{k_w}.")
+        raise ValueError(f"Expected an odd kernel size, which 'same' padding centres. Received: a {k_h}×{k_w} kernel")
     if not (isinstance(size, (int, np.integer)) and size >= 1):
         raise ValueError(f"size must be an int >= 1. Received: size={size!r}")
     flipped = kernel[::-1, ::-1]
@@ -254,10 +255,11 @@ def nearest_distance(images, reference, batch_size=256):
     flat = np.asarray(images, dtype="float64").reshape(len(images), -1)
     reference = np.asarray(reference, dtype="float64").reshape(len(reference), -1)
     if not len(flat) or not len(reference):
-        raise ValueError(f"Expected at least one image and one reference image; got {len(flat)} and {len(reference)}.")
+        raise ValueError(f"Expected at least one image and one reference image. Received: {len(flat)} and "
+                         f"{len(reference)}")
     if flat.shape[1] != reference.shape[1]:
-        raise ValueError(f"images and reference must have the same shape per image; got {np.shape(images)[1:]} "
-                         f"and {np.shape(reference)[1:]}.")
+        raise ValueError(f"images and reference must have the same shape per image. Received: {np.shape(images)[1:]} "
+                         f"and {np.shape(reference)[1:]}")
     nearest = [cdist(flat[i:i + batch_size], reference).min(axis=1) for i in range(0, len(flat), batch_size)]
     return float(np.concatenate(nearest).mean())
 
@@ -287,9 +289,10 @@ def affine_residuals(model, scale=3.0, seed=0, n=None):
 
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     if len(dense) < 2:
-        raise ValueError(f"Expected a model with at least two Dense layers; got {len(dense)}.")
+        raise ValueError(f"Expected a model with at least two Dense layers. Received: a model with {len(dense)}")
     if len(model.inputs) != 1 or len(model.inputs[0].shape) != 2:
-        raise ValueError(f"Expected a model with one input of shape (batch, d); got {model.input_shape}.")
+        raise ValueError(f"Expected a model with one input of shape (batch, d). Received: "
+                         f"model.input_shape={model.input_shape}")
     widths = [layer.input.shape[-1] for layer in dense]
     n = n or 2 * max(widths) + 64
     inputs = scale * np.random.default_rng(seed).standard_normal((n, model.inputs[0].shape[-1])).astype("float32")
@@ -326,7 +329,8 @@ def reconstruction_summary(vae, x, pixels, to_pixels=None, use_mean=True):
 
     pixels = np.asarray(pixels, dtype="float32")
     if len(x) != len(pixels):
-        raise ValueError(f"x and pixels must hold the same examples; got {len(x)} and {len(pixels)}.")
+        raise ValueError(f"x and pixels must hold the same examples. Received: len(x)={len(x)}, "
+                         f"len(pixels)={len(pixels)}")
     z_mean, z_log_var, z = vae.encode(x)
     outputs = vae.decode(z_mean if use_mean else z)
     reconstructed = outputs if to_pixels is None else np.asarray(to_pixels(outputs), dtype="float32")

@@ -80,7 +80,8 @@ def student_versions(source="notebooks", output="student", root=None):
 
     paths = _instructor_notebooks(source)
     if os.path.realpath(source) == os.path.realpath(output):
-        raise ValueError(f"The output folder must differ from the source folder; got {os.fspath(output)!r} for both.")
+        raise ValueError(f"The output folder must differ from the source folder. Received: {os.fspath(output)!r} for "
+                         f"both")
     root = os.path.abspath(find_course_root(source) if root is None else root)
     settings = read_course_settings(root)
     badge_root = root if _is_within(output, root) else os.path.dirname(os.path.abspath(output))
@@ -409,15 +410,15 @@ def _read_project(root):
 
 def _check_handout_folder(directory, root, source):
     if _is_within(root, directory) or _is_within(source, directory):
-        raise ValueError(f"The hand-out folder must not hold the course; got {directory!r}, which holds the course "
-                         f"{root!r}. Give a folder of its own, e.g. ../handout.")
+        raise ValueError(f"The hand-out folder must not hold the course: give a folder of its own, e.g. ../handout. "
+                         f"Received: {directory!r}, which holds the course {root!r}")
     if _is_within(directory, source):
-        raise ValueError(f"The hand-out folder must lie outside the instructor notebooks' folder {source!r}; "
-                         f"got {directory!r}.")
+        raise ValueError(f"The hand-out folder must lie outside the instructor notebooks' folder {source!r}. "
+                         f"Received: {directory!r}")
     if not os.path.exists(directory):
         return
     if not os.path.isdir(directory):
-        raise ValueError(f"Expected the hand-out folder to be a folder; got the file {directory!r}.")
+        raise ValueError(f"Expected the hand-out folder to be a folder. Received: the file {directory!r}")
     if set(os.listdir(directory)) - {".git"} and not _is_handout(directory):
         raise ValueError(f"{directory!r} is neither empty nor an earlier hand-out (its README.md does not start "
                          "with the hand-out's first line), so it is left alone. Give a new or empty folder, or a "
@@ -555,7 +556,8 @@ def execute(path, timeout=600):
         The executed notebook, an nbformat NotebookNode.
     """
     if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
-        raise ValueError(f"Expected timeout as a positive whole number of seconds per cell; got {timeout!r}.")
+        raise ValueError(f"Expected timeout as a positive whole number of seconds per cell. Received: "
+                         f"timeout={timeout!r}")
 
     import nbformat
     from nbclient import NotebookClient

@@ -21,7 +21,8 @@ def plot_activations(t, activations):
     curves = {name: np.asarray(keras.ops.convert_to_numpy(values)) for name, values in activations.items()}
     for name, values in curves.items():
         if values.shape != t.shape:
-            raise ValueError(f"{name!r} has shape {values.shape}; expected the shape of t, {t.shape}.")
+            raise ValueError(f"Expected {name!r} of the shape of t, {t.shape}. Received: {name!r} of shape "
+                             f"{values.shape}")
     fig, axes = plt.subplots(1, len(curves), figsize=(4 * len(curves), 3), sharey=True, squeeze=False)
     for ax, (name, values) in zip(axes[0], curves.items()):
         ax.axhline(0, color="gray", lw=0.5)
@@ -51,7 +52,7 @@ def plot_head_ranges(data_by_head, logits=None):
 
     unknown = [head for head in data_by_head if head not in HEADS]
     if unknown:
-        raise ValueError(f"Unknown output head(s) {unknown}; expected names from {tuple(HEADS)}.")
+        raise ValueError(f"Expected head names from {tuple(HEADS)}. Received: unknown head(s) {unknown}")
     logits = np.linspace(-5, 5, 201).astype("float32") if logits is None else np.asarray(logits, "float32")
     fig, axes = plt.subplots(2, len(data_by_head), figsize=(4 * len(data_by_head), 6), squeeze=False)
     for (head, x), top, bottom in zip(data_by_head.items(), axes[0], axes[1]):
@@ -88,8 +89,8 @@ def plot_bce_curves(x_hat, curves):
     for target, loss in curves.items():
         loss = np.ravel(keras.ops.convert_to_numpy(loss))
         if loss.shape != x_hat.shape:
-            raise ValueError(f"The curve for target {target:g} has {loss.size} values; expected one per x_hat, "
-                             f"{x_hat.size}.")
+            raise ValueError(f"Expected the curve for target {target:g} with one value per x_hat, {x_hat.size}. "
+                             f"Received: {loss.size} values")
         ax.plot(x_hat, loss, label=f"target x = {target:g}")
     if x_hat.min() < 0:
         ax.axvspan(x_hat.min(), 0, color="gray", alpha=0.2, label="tanh outputs the loss clips (no gradient)")
@@ -115,7 +116,7 @@ def color_out_of_range(images, value_range=(0.0, 1.0)):
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim != 3:
-        raise ValueError(f"Expected images of shape (n, H, W, 1) or (n, H, W); got {images.shape}.")
+        raise ValueError(f"Expected images of shape (n, H, W, 1) or (n, H, W). Received: images.shape={images.shape}")
     low, high = value_range
     scaled = (np.clip(images, low, high) - low) / (high - low)
     rgb = np.repeat(scaled[..., None], 3, axis=-1)
@@ -172,7 +173,7 @@ def plot_value_grids(grids):
     for ax, (title, grid) in zip(axes[0], grids.items()):
         grid = np.asarray(grid)
         if grid.ndim != 2:
-            raise ValueError(f"{title!r} has shape {grid.shape}; expected a 2-D array (H, W).")
+            raise ValueError(f"Expected {title!r} as a 2-D array (H, W). Received: {title!r} of shape {grid.shape}")
         ax.imshow(grid, cmap="Blues", vmin=0)
         for (i, j), value in np.ndenumerate(grid):
             ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=8,
@@ -194,7 +195,7 @@ def plot_training_comparison(histories, seconds_per_epoch, key="val_loss"):
         A matplotlib Figure.
     """
     if set(histories) != set(seconds_per_epoch):
-        raise ValueError(f"Expected the same models in both; got {list(histories)} and {list(seconds_per_epoch)}.")
+        raise ValueError(f"Expected the same models in both. Received: {list(histories)} and {list(seconds_per_epoch)}")
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
     for name, history in histories.items():
         logs = history.history if hasattr(history, "history") else history
@@ -232,7 +233,7 @@ def plot_checkerboard_spectra(image_sets, n=3):
     for row, (name, images) in zip(axes, image_sets.items()):
         power = power_spectrum(images)  # (m, H, W); raises on a wrong shape
         if len(power) < n:
-            raise ValueError(f"{name!r} has {len(power)} images; expected at least n = {n}.")
+            raise ValueError(f"Expected at least n = {n} images in {name!r}. Received: {len(power)} images")
         images = np.asarray(images)
         for ax, image in zip(row[:n], images[..., 0] if images.ndim == 4 else images):
             ax.imshow((image - image.min()) / max(np.ptp(image), 1e-12), cmap="gray")
@@ -256,7 +257,7 @@ def plot_nll_by_k(nll, elbo):
         A matplotlib Figure.
     """
     if not nll:
-        raise ValueError("Expected NLL values for at least one k; got none.")
+        raise ValueError("Expected NLL values for at least one k. Received: none")
     ks = sorted(nll)
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.semilogx(ks, [nll[k] for k in ks], "o-", label="importance-weighted NLL")
@@ -282,7 +283,8 @@ def plot_active_units(z_means, threshold=0.01):
     for name, z_mean in z_means.items():
         z_mean = np.asarray(z_mean)
         if z_mean.ndim != 2:
-            raise ValueError(f"z_mean of {name!r} has shape {z_mean.shape}; expected (n, latent_dim).")
+            raise ValueError(f"Expected z_mean of {name!r} of shape (n, latent_dim). Received: "
+                             f"z_mean.shape={z_mean.shape}")
         ax.semilogy(np.sort(np.var(z_mean, axis=0))[::-1], "o-", markersize=3, label=name)
     ax.axhline(threshold, color="gray", linestyle="--", label=f"threshold {threshold:g}")
     ax.set_xlabel("latent unit (sorted)")
@@ -305,7 +307,7 @@ def plot_learned_sigma(sigma, feature_names, title="The decoder's learned noise 
     """
     sigma = np.ravel(np.asarray(sigma, dtype="float64"))
     if len(feature_names) != sigma.size:
-        raise ValueError(f"Expected one feature name per σ, {sigma.size}; got {len(feature_names)}.")
+        raise ValueError(f"Expected one feature name per σ, {sigma.size}. Received: {len(feature_names)} feature_names")
     order = np.argsort(sigma)
     fig, ax = plt.subplots(figsize=(7, 0.3 * sigma.size + 1.2))
     ax.barh([str(feature_names[i]) for i in order], sigma[order], color="tab:blue")
@@ -334,10 +336,10 @@ def plot_marginals(real, generated, feature_names, features=None, bins=25, ncols
     """
     real, generated = np.asarray(real, dtype="float64"), np.asarray(generated, dtype="float64")
     if real.ndim != 2 or generated.ndim != 2 or real.shape[1] != generated.shape[1]:
-        raise ValueError(f"Expected real and generated rows (n, d) with the same d; got {real.shape} "
-                         f"and {generated.shape}.")
+        raise ValueError(f"Expected real and generated rows (n, d) with the same d. Received: real.shape={real.shape}, "
+                         f"generated.shape={generated.shape}")
     if len(feature_names) != real.shape[1]:
-        raise ValueError(f"Expected {real.shape[1]} feature names; got {len(feature_names)}.")
+        raise ValueError(f"Expected {real.shape[1]} feature names. Received: {len(feature_names)} feature_names")
     features = list(range(real.shape[1])) if features is None else list(features)
     nrows = int(np.ceil(len(features) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 2.8 * nrows), squeeze=False)
@@ -371,10 +373,10 @@ def plot_correlations(real, generated, feature_names, titles=("real rows", "gene
 
     real_corr, generated_corr = correlation_matrix(real), correlation_matrix(generated)
     if real_corr.shape != generated_corr.shape:
-        raise ValueError(f"Expected real and generated rows with the same features; got {real_corr.shape[0]} "
-                         f"and {generated_corr.shape[0]}.")
+        raise ValueError(f"Expected real and generated rows with the same features. Received: {real_corr.shape[0]} "
+                         f"and {generated_corr.shape[0]}")
     if len(feature_names) != real_corr.shape[0]:
-        raise ValueError(f"Expected {real_corr.shape[0]} feature names; got {len(feature_names)}.")
+        raise ValueError(f"Expected {real_corr.shape[0]} feature names. Received: {len(feature_names)} feature_names")
     gap = correlation_gap(real, generated)
     panels = [(titles[0], real_corr), (titles[1], generated_corr),
               (f"difference (mean |Δ| off the diagonal {gap:.2f})", generated_corr - real_corr)]
@@ -403,7 +405,8 @@ def plot_sigma_sweep(sigmas, rms_errors, kls, learned=None):
     """
     sigmas, rms_errors, kls = (np.asarray(v, dtype="float64") for v in (sigmas, rms_errors, kls))
     if not (sigmas.shape == rms_errors.shape == kls.shape and sigmas.ndim == 1 and len(sigmas)):
-        raise ValueError(f"Expected one σ, error and KL per model; got {len(sigmas)}, {len(rms_errors)}, {len(kls)}.")
+        raise ValueError(f"Expected one σ, error and KL per model. Received: {len(sigmas)}, {len(rms_errors)}, "
+                         f"{len(kls)}")
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
     for ax, values, label in ((axes[0], rms_errors, "RMS reconstruction error (pixels)"),
                               (axes[1], kls, "KL (nats per image)")):
@@ -439,7 +442,8 @@ def plot_sigma_trace(sigmas, rms_errors):
     """
     sigmas, rms_errors = np.asarray(sigmas, dtype="float64"), np.asarray(rms_errors, dtype="float64")
     if sigmas.shape != rms_errors.shape or sigmas.ndim != 1 or not len(sigmas):
-        raise ValueError(f"Expected one σ and one error per epoch; got shapes {sigmas.shape} and {rms_errors.shape}.")
+        raise ValueError(f"Expected one σ and one error per epoch. Received: shapes {sigmas.shape} and "
+                         f"{rms_errors.shape}")
     epochs = np.arange(1, len(sigmas) + 1)
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(epochs, sigmas, marker="o", label="learned σ")
@@ -472,11 +476,11 @@ def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0
     """
     originals = np.asarray(originals, dtype="float32")
     if not reconstructions:
-        raise ValueError("reconstructions is empty; expected {row label: images}.")
+        raise ValueError("reconstructions is empty: pass {row label: images}. Received: reconstructions={}")
     for label, images in reconstructions.items():
         if np.shape(images) != originals.shape:
-            raise ValueError(f"The reconstructions of {label!r} have shape {np.shape(images)}; expected the "
-                             f"originals' shape {originals.shape}.")
+            raise ValueError(f"Expected the reconstructions of {label!r} of the originals' shape {originals.shape}. "
+                             f"Received: shape {np.shape(images)}")
     if samples is not None and set(samples) != set(reconstructions):
         raise ValueError(f"samples must have the same row labels as reconstructions. Received: samples for "
                          f"{sorted(samples)}, reconstructions for {sorted(reconstructions)}")
@@ -519,10 +523,10 @@ def plot_sample_sets(sample_sets, ncols=8, value_range=(0.0, 1.0), scale=0.6, ti
     """
     sets = {name: np.asarray(keras.ops.convert_to_numpy(images)) for name, images in sample_sets.items()}
     if not sets:
-        raise ValueError("sample_sets is empty; expected {panel title: images}.")
+        raise ValueError("sample_sets is empty: pass {panel title: images}. Received: sample_sets={}")
     sizes = {len(images) for images in sets.values()}
     if len(sizes) != 1 or 0 in sizes:
-        raise ValueError(f"Every set needs the same number of images, at least one; got "
+        raise ValueError(f"Every set needs the same number of images, at least one. Received: "
                          f"{ {name: len(images) for name, images in sets.items()} }.")
     n = sizes.pop()
     nrows = int(np.ceil(n / ncols))
@@ -568,7 +572,8 @@ def plot_upsampling_comparison(overlaps, untrained, trained, n=2):
     for row, (label, grid) in zip(axes, overlaps.items()):
         grid = np.asarray(grid)
         if grid.ndim != 2:
-            raise ValueError(f"The overlap map of {label!r} has shape {grid.shape}; expected a 2-D array (H, W).")
+            raise ValueError(f"Expected the overlap map of {label!r} as a 2-D array (H, W). Received: shape "
+                             f"{grid.shape}")
         row[0].imshow(grid, cmap="Blues", vmin=0)
         for (i, j), value in np.ndenumerate(grid):
             row[0].text(j, i, f"{value:g}", ha="center", va="center", fontsize=7,
@@ -578,7 +583,7 @@ def plot_upsampling_comparison(overlaps, untrained, trained, n=2):
         for start, (when, images) in zip((1, n + 2), (("untrained", untrained[label]), ("trained", trained[label]))):
             power = power_spectrum(images)  # (m, H, W); raises on a wrong shape
             if len(power) < n:
-                raise ValueError(f"The {when} images of {label!r} are {len(power)}; expected at least n = {n}.")
+                raise ValueError(f"Expected at least n = {n} {when} images of {label!r}. Received: {len(power)}")
             images = np.asarray(images)
             images = images[..., 0] if images.ndim == 4 else images
             for ax, image in zip(row[start:start + n], images):

@@ -225,9 +225,9 @@ def _check_repository(repository):
     valid_name = _NAME.fullmatch(name) and name not in (".", "..")
     if not (slash and valid_owner and valid_name):
         raise ValueError(
-            f"Expected the repository as OWNER/NAME (e.g. someone/vae_keras); got {repository!r}. "
+            "Expected the repository as OWNER/NAME (e.g. someone/vae_keras): "
             "OWNER is 1-39 letters, digits or single hyphens, not first or last; NAME is 1-100 letters, "
-            "digits, '.', '_' or '-', and not '.' or '..'.")
+            f"digits, '.', '_' or '-', and not '.' or '..'. Received: repository={repository!r}")
 
 
 def _check_branch(branch):
@@ -236,6 +236,6 @@ def _check_branch(branch):
             and not branch.startswith("-") and not branch.endswith(".")
             and all(c and not c.startswith(".") and not c.endswith(".lock") for c in components)):
         raise ValueError(
-            f"Expected the branch as a git branch name (e.g. main or spring-2026); got {branch!r}. "
-            "It may hold letters, digits and '.', '_', '/', '+', '-', but no spaces or '..', "
-            "and may not start with '-' or '/'.")
+            "Expected the branch as a git branch name (e.g. main or spring-2026): "
+            "it may hold letters, digits and '.', '_', '/', '+', '-', but no spaces or '..', "
+            f"and may not start with '-' or '/'. Received: branch={branch!r}")

@@ -75,7 +75,7 @@ def latent_explorer(decoder, limit=3.0, step=0.05, z=None, value_range=(0.0, 1.0
     latent_dim = decoder.input_shape[-1]
     z = np.zeros(latent_dim, "float32") if z is None else np.asarray(z, "float32").reshape(-1)
     if z.shape != (latent_dim,):
-        raise ValueError(f"Expected a starting code z of shape ({latent_dim},); got {z.shape}.")
+        raise ValueError(f"Expected a starting code z of shape ({latent_dim},). Received: z.shape={z.shape}")
     if interactive is None:
         interactive = widgets_available()
     if not interactive:
@@ -133,7 +133,8 @@ def interpolation_explorer(decoder, z_a, z_b, images=None, value_range=(0.0, 1.0
     z_a, z_b = np.asarray(z_a, "float32").reshape(-1), np.asarray(z_b, "float32").reshape(-1)
     latent_dim = decoder.input_shape[-1]
     if z_a.shape != (latent_dim,) or z_b.shape != (latent_dim,):
-        raise ValueError(f"Expected codes z_a and z_b of shape ({latent_dim},); got {z_a.shape} and {z_b.shape}.")
+        raise ValueError(f"Expected codes z_a and z_b of shape ({latent_dim},). Received: z_a.shape={z_a.shape}, "
+                         f"z_b.shape={z_b.shape}")
     if images is not None:
         x_a, x_b = (np.asarray(x, "float32").reshape(np.shape(x)[:2]) for x in images)
 
