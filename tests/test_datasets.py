@@ -253,3 +253,12 @@ def test_binarize_is_reproducible_by_seed(digits):
     x = digits.x_train[:8]
     np.testing.assert_array_equal(datasets.binarize(x, seed=1), datasets.binarize(x, seed=1))
     assert not np.array_equal(datasets.binarize(x, seed=1), datasets.binarize(x, seed=2))
+
+
+def test_a_per_feature_standardizer_checks_the_shape_of_what_it_maps():
+    fitted = datasets.Standardizer(per_feature=True).fit(np.random.default_rng(0).normal(size=(8, 3)))
+    assert np.shape(fitted.mean) == (3,)
+    for method in (fitted.transform, fitted.inverse_transform):
+        with pytest.raises(ValueError, match=r"Expected x of shape \(N, 3\)\..* Received: x.shape=\(5, 4\)"):
+            method(np.zeros((5, 4)))
+        assert method(np.zeros((5, 3))).shape == (5, 3)

@@ -155,3 +155,38 @@ def test_with_a_wider_posterior_nll_approaches_minus_log_p_from_above(digits):
     assert minus_elbo > exact_nll + 1.0  # a loose q pays for it in the ELBO
     assert nll_1 > nll_50 > exact_nll - 0.05
     assert nll_50 - exact_nll < 0.25 * (minus_elbo - exact_nll)
+
+
+GREY = np.full((4, 28, 28, 1), 0.5, "float32")
+BINARY = (np.arange(4 * 784).reshape(4, 28, 28, 1) % 2).astype("float32")
+
+
+@pytest.mark.parametrize("function", [evaluation.elbo, evaluation.importance_weighted_nll])
+@pytest.mark.parametrize("x, message", [
+    (BINARY.astype("uint8"), r"Expected float x .* Received: x.dtype=uint8"),
+    (BINARY[:0], r"Expected at least 1 example in x"),
+    (BINARY[..., 0], r"Add the channel axis with x\[\.\.\., None\]"),
+    (np.where(BINARY == 1, np.inf, 0.0).astype("float32"), r"Expected finite values in x"),
+    (2 * BINARY - 1, r"Expected x with values in \[0, 1\]"),
+    (GREY, r"bernoulli likelihood is a probability of binary images only"),
+])
+def test_the_scores_check_their_data_first(trained_vae, function, x, message):
+    with pytest.raises(ValueError, match=message):
+        function(trained_vae, x)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda vae: evaluation.elbo(vae.decoder, BINARY), TypeError, "vae must be a vae_keras.VAE"),
+    (lambda vae: evaluation.elbo(vae, BINARY, batch_size=0), ValueError, "batch_size must be a positive integer"),
+    (lambda vae: evaluation.elbo(vae, BINARY, seed=-1), ValueError, "seed must be an integer >= 0"),
+    (lambda vae: evaluation.importance_weighted_nll(vae, BINARY, k=0), ValueError, "k must be a positive integer"),
+    (lambda vae: evaluation.importance_weighted_nll(vae, BINARY, max_decodes=0), ValueError, "max_decodes must be"),
+    (lambda vae: evaluation.importance_weighted_nll(vae, BINARY, batch_size=-1), ValueError, "batch_size must be"),
+    (lambda vae: evaluation.active_units(vae, BINARY[:1]), ValueError,
+     r"Expected at least 2 examples in x: .* Received: x with 1 example"),
+    (lambda vae: evaluation.active_units(vae, BINARY, threshold=-0.1), ValueError, "threshold must be a finite number"),
+    (lambda vae: evaluation.active_units(vae, BINARY.astype("uint8")), ValueError, "Expected float x"),
+])
+def test_the_evaluation_functions_check_their_arguments(trained_vae, call, error, message):
+    with pytest.raises(error, match=message):
+        call(trained_vae)

@@ -72,3 +72,17 @@ def test_the_linear_head_needs_training_data_to_fit_its_scaling():
 def test_unknown_head_is_refused():
     with pytest.raises(ValueError, match=r"head must be one of \('sigmoid', 'tanh', 'linear'\). Received: head='relu'"):
         heads.get_head("relu")
+
+
+def test_the_linear_scaler_standardises_per_feature_when_asked():
+    rng = np.random.default_rng(0)
+    x = rng.normal(loc=[0.0, 10.0, -5.0], scale=[1.0, 4.0, 0.5], size=(500, 3)).astype("float32")
+    per_feature = heads.get_head("linear").scaler(x, per_feature=True)
+    assert np.shape(per_feature.std) == (3,)
+    np.testing.assert_allclose(per_feature.transform(x).std(axis=0), 1.0, rtol=1e-3)
+    overall = heads.get_head("linear").scaler(x)
+    assert np.ndim(overall.std) == 0
+
+
+def test_only_the_sigmoid_heads_outputs_are_pixels():
+    assert [name for name, head in heads.HEADS.items() if head.outputs_pixels] == ["sigmoid"]

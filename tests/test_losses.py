@@ -158,3 +158,35 @@ def test_unknown_reconstruction_kind_raises_value_error(function):
     with pytest.raises(ValueError, match=r"likelihood must be one of \('bernoulli', 'continuous_bernoulli', "
                                          r"'gaussian'\) .* Received: likelihood='l1'"):
         function(X, X_HAT, "l1")
+
+
+@pytest.mark.parametrize("t", [0.0099, -0.0099, 0.008, -0.007])
+def test_the_continuous_bernoulli_normaliser_near_one_half_keeps_its_t_squared_term(t):
+    """Inside |t| < 1e-2 the normaliser is a Taylor series; there t²/3 is ~3e-5, far above float32's error."""
+    lam = (1.0 - t) / 2.0
+    exact = math.log(2.0 * math.atanh(t) / t)  # float64, no 0/0 this far from t = 0
+    got = float(ops.convert_to_numpy(losses.continuous_bernoulli_log_normalizer(np.float32(lam))))
+    assert got == pytest.approx(exact, abs=5e-7)
+    assert abs(exact - math.log(2.0)) > 20 * 5e-7  # the t² term matters at this t
+
+
+def test_the_gaussian_default_sigma_makes_the_loss_a_sum_of_squared_errors():
+    x = np.array([[0.0, 1.0, -2.0]], "float32")
+    mu = np.array([[0.5, 0.5, 0.0]], "float32")
+    squared_errors = np.sum((x - mu) ** 2)  # 0.25 + 0.25 + 4
+    got = float(ops.convert_to_numpy(losses.reconstruction_loss(x, mu, "gaussian"))[0])
+    assert losses.DEFAULT_SIGMA == pytest.approx(math.sqrt(0.5))
+    assert got == pytest.approx(squared_errors + 1.5 * math.log(math.pi), rel=1e-6)
+
+
+def test_log_sigma_is_refused_for_the_bernoullis():
+    with pytest.raises(ValueError, match=r"log_sigma is a parameter of the Gaussian likelihood only: pass "
+                                         r"log_sigma=None, or likelihood='gaussian'. Received: likelihood='bernoulli'"):
+        losses.reconstruction_loss(np.zeros((1, 2)), np.full((1, 2), 0.5), "bce", log_sigma=0.0)
+
+
+def test_each_likelihood_describes_its_nats():
+    assert losses.LIKELIHOODS["bernoulli"].describe() == "bernoulli likelihood, a probability of binary data"
+    gaussian = losses.LIKELIHOODS["gaussian"]
+    assert gaussian.describe(0.5).endswith(", sigma 0.5")
+    assert gaussian.describe(np.array([0.25, 2.0])).endswith(", sigma 0.25 to 2")

@@ -222,3 +222,49 @@ def test_table_rows_train_a_gaussian_vae_with_a_learned_sigma_per_feature():
     assert vae.sigma.shape == (table.n_features,) and not np.allclose(vae.sigma, vae.sigma[0])
     rows = tabular.sample_rows(vae, scaler, 10, seed=0)
     assert rows.shape == (10, table.n_features) and np.all(np.isfinite(rows))
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 40])
+@pytest.mark.parametrize("fraction", [0.01, 0.5, 0.99])
+def test_split_never_leaves_a_side_empty(n, fraction):
+    x_train, y_train, x_test, y_test = tabular.split(np.arange(2 * n).reshape(n, 2), np.arange(n), fraction)
+    assert len(x_train) >= 1 and len(x_test) >= 1 and len(x_train) + len(x_test) == n
+    assert sorted(np.concatenate([y_train, y_test]).tolist()) == list(range(n))
+
+
+def test_compare_marginals_reports_the_generated_spread_and_values_below_the_real_minimum():
+    real = np.array([[0.0], [1.0], [2.0], [3.0]])
+    generated = np.array([[-1.0], [-0.5], [1.0], [1.0]])  # two below the real minimum, none above
+    (row,) = tabular.compare_marginals(real, generated)
+    assert row["real std"] == pytest.approx(np.std(real)) and row["generated std"] == pytest.approx(np.std(generated))
+    assert row["real std"] != pytest.approx(row["generated std"])
+    assert row["outside real range"] == pytest.approx(0.5)
+    assert row["real mean"] == pytest.approx(1.5) and row["generated mean"] == pytest.approx(0.125)
+
+
+def test_gaussian_nll_refuses_a_full_covariance_from_too_few_rows():
+    rng = np.random.default_rng(0)
+    x_train, x_test = rng.normal(size=(4, 6)), rng.normal(size=(3, 6))
+    with pytest.raises(ValueError, match=r"A full covariance of 6 features needs more than 6 training rows.*pass more "
+                                         r"rows, or covariance='diagonal'. Received: x_train.shape=\(4, 6\)"):
+        tabular.gaussian_nll(x_train, x_test)
+    assert np.isfinite(tabular.gaussian_nll(x_train, x_test, covariance="diagonal"))
+
+
+def test_gaussian_nll_refuses_a_singular_covariance():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(50, 2))
+    x = np.c_[x, x[:, 0] - x[:, 1]]  # the third feature is a combination of the others
+    with pytest.raises(ValueError, match=r"covariance is singular .* use covariance='diagonal'"):
+        tabular.gaussian_nll(x, x)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("which", ["x_train", "x_test"])
+def test_gaussian_nll_names_the_rows_that_are_not_finite(bad, which):
+    rng = np.random.default_rng(0)
+    rows = {"x_train": rng.normal(size=(30, 2)), "x_test": rng.normal(size=(5, 2))}
+    rows[which][3, 1] = bad
+    with pytest.raises(ValueError, match=rf"Expected finite values in {which}: drop or impute .* Received: {which} "
+                                         r"with such values in rows \[3\]"):
+        tabular.gaussian_nll(rows["x_train"], rows["x_test"])

@@ -466,3 +466,53 @@ def test_loaded_vae_continues_training(trained_vae, digits, tmp_path):
     assert history.history["loss"][0] < 1.1 * loss_when_saved  # it resumes, not restarts
     assert int(ops.convert_to_numpy(loaded.optimizer.iterations)) == steps_before + 8
     assert any(not np.array_equal(a, b) for a, b in zip(weights_before, loaded.get_weights()))
+
+
+# --- Cases a one-line bug in vae.py or validation.py would get wrong ----------------------------
+
+@pytest.mark.parametrize("likelihood", ["bernoulli", "continuous_bernoulli"])
+@pytest.mark.parametrize("kwargs", [{"learn_sigma": "scalar"}, {"learn_sigma": "per_feature"}, {"sigma": 0.5}])
+def test_sigma_options_are_refused_without_the_gaussian(likelihood, kwargs):
+    with pytest.raises(ValueError, match=rf"sigma and learn_sigma belong to the Gaussian likelihood: use "
+                                         rf"likelihood='gaussian', or drop them. Received: likelihood='{likelihood}'"):
+        vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2), likelihood=likelihood, **kwargs)
+
+
+def test_the_default_sigma_is_the_sum_of_squared_errors_one():
+    vae = vae_keras.build_vae(head="linear", seed=0)
+    assert vae.sigma == pytest.approx(losses.DEFAULT_SIGMA) == pytest.approx(np.sqrt(0.5))
+    assert vae.get_config()["sigma"] == pytest.approx(losses.DEFAULT_SIGMA)
+    assert vae_keras.build_vae(seed=0).sigma is None
+
+
+def test_a_head_that_cannot_give_the_likelihoods_parameters_is_refused_by_the_vae_itself():
+    with pytest.raises(ValueError, match=r"Received: head='linear', likelihood='continuous_bernoulli'"):
+        vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head="linear"), head="linear",
+                      likelihood="continuous_bernoulli")
+
+
+@pytest.mark.parametrize("value", [1.0000001, -1e-7])
+def test_data_a_rounding_error_outside_the_unit_interval_are_accepted(value):
+    x = np.full((4, 28, 28, 1), value, "float32")
+    vae = vae_keras.build_vae(likelihood="continuous_bernoulli", seed=0)
+    assert vae.encode(x)[0].shape == (4, 2)
+    assert np.all(np.isfinite(vae.evaluate(x, verbose=0)))
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the TensorFlow step divides by the replicas")
+def test_the_tensorflow_step_divides_the_loss_by_the_replicas(monkeypatch, digits):
+    """tf.distribute sums the replicas' gradients; each step must take its share. With plain SGD the
+    update is proportional to the gradient, so two (pretended) replicas move the weights half as far."""
+    x = datasets.binarize(digits.x_train[:32], seed=0)
+
+    def update(replicas):
+        monkeypatch.setattr("vae_keras.vae.replicas", lambda: replicas)
+        vae = vae_keras.build_vae(seed=0)
+        vae.compile(optimizer=keras.optimizers.SGD(0.1))
+        before = [w.copy() for w in vae.get_weights()]
+        vae.fit(x, epochs=1, batch_size=32, shuffle=False, verbose=0)
+        return np.concatenate([(a - b).ravel() for a, b in zip(vae.get_weights(), before)])
+
+    one, two = update(1), update(2)
+    assert np.linalg.norm(two) / np.linalg.norm(one) == pytest.approx(0.5, rel=1e-3)
+    assert np.dot(one, two) / (np.linalg.norm(one) * np.linalg.norm(two)) == pytest.approx(1.0, abs=1e-4)

@@ -90,3 +90,25 @@ def test_check_data_returns_an_array_unchanged_and_converts_lists():
 def test_check_data_says_what_was_expected_what_was_received_and_the_fix(x, kwargs, message):
     with pytest.raises(ValueError, match=message):
         validation.check_data(x, "x", **kwargs)
+
+
+@pytest.mark.parametrize("x", [np.array([[1.0 + 5e-7, 0.5]]), np.array([[-5e-7, 0.5]]),
+                               np.array([[1.0000001]], "float32")])
+def test_values_a_rounding_error_outside_the_range_count_as_inside(x):
+    assert validation.check_data(x, value_range=(0.0, 1.0)) is x
+
+
+@pytest.mark.parametrize("x", [np.array([[1.0 + 1e-4]]), np.array([[-1e-4]])])
+def test_values_clearly_outside_the_range_are_refused(x):
+    with pytest.raises(ValueError, match=r"Expected x with values in \[0, 1\]"):
+        validation.check_data(x, value_range=(0.0, 1.0))
+
+
+@pytest.mark.parametrize("bad, counts", [(np.inf, "0 NaN and 1 infinite"), (-np.inf, "0 NaN and 1 infinite"),
+                                         (np.nan, "1 NaN and 0 infinite")])
+def test_one_non_finite_value_anywhere_is_refused(bad, counts):
+    for position in (0, 1, 2):
+        x = np.full((1, 3), 0.5)
+        x[0, position] = bad
+        with pytest.raises(ValueError, match=rf"Received: x with {counts} values"):
+            validation.check_data(x)

@@ -1,13 +1,11 @@
-"""The VAE: an encoder q(z|x), a decoder p(x|z) and the loss that trains them together.
+"""The VAE: an encoder q(z|x), a decoder p(x|z), and the loss that trains them together.
 
     loss = reconstruction_loss + β · kl_loss           (the negative ELBO when β = 1)
 
-Read it like keras-io's VAE example: `call`, the loss terms (`compute_vae_losses`), then one
-`train_step` per backend, as in the Keras guides "Customizing what happens in fit()", because
-each backend computes gradients its own way: TensorFlow records a `GradientTape`, JAX
-differentiates a pure function of the variables' values (`vae_keras.jax_scan`), PyTorch calls
-`backward()`. The data checks live in `vae_keras.validation`, the non-finite-loss stop in
-`vae_keras.callbacks`.
+In the order of keras-io's VAE example: `call`, the loss terms, then one `train_step` per backend
+(as in the Keras guides "Customizing what happens in fit()"): TensorFlow records a GradientTape,
+JAX differentiates a pure function of the variables' values (`jax_scan`), PyTorch calls backward().
+The data checks live in `validation`, the non-finite-loss stop in `callbacks`.
 """
 
 import math
@@ -26,11 +24,10 @@ from vae_keras.devices import noise_of_this_replica, replicas
 class VAE(keras.Model):
     """A variational autoencoder built from an encoder and a decoder model.
 
-    `fit`, `evaluate`, `encode` and `reconstruct` check arrays and lists once per call
-    (`validation.check_model_data`: float, of the encoder's input shape, finite, in the
-    likelihood's range); a tf.data.Dataset, generator or PyDataset is passed on unchecked. Two
+    `fit`, `evaluate`, `encode` and `reconstruct` check arrays once per call (float, the encoder's
+    input shape, finite, in the likelihood's range); datasets and generators pass unchecked. Two
     mistakes are lessons, allowed but never silent: data outside the head's range train with a
-    UserWarning, and a loss that becomes NaN or infinite stops `fit` with a RuntimeWarning.
+    UserWarning; a loss that becomes NaN or infinite stops `fit` with a RuntimeWarning.
 
     Args:
         encoder: a Keras model, x (batch, *shape) -> [z_mean, z_log_var, z], each (batch, latent_dim).
@@ -113,7 +110,6 @@ class VAE(keras.Model):
 
     def tensorflow_train_step(self, data):
         import tensorflow as tf
-
         x = keras.utils.unpack_x_y_sample_weight(data)[0]  # no targets: x is its own
         with tf.GradientTape() as tape:
             step_losses = self.compute_vae_losses(x, training=True)
@@ -123,7 +119,6 @@ class VAE(keras.Model):
 
     def jax_train_step(self, state, data):
         import jax
-
         trainable, non_trainable, optimizer_variables, metrics_variables = state
         x = keras.utils.unpack_x_y_sample_weight(data)[0]
         gradient_fn = jax.value_and_grad(jax_scan.stateless_losses, argnums=1, has_aux=True)
@@ -134,7 +129,6 @@ class VAE(keras.Model):
 
     def torch_train_step(self, data):
         import torch
-
         x = keras.utils.unpack_x_y_sample_weight(data)[0]
         self.zero_grad()
         step_losses = self.compute_vae_losses(x, training=True)
