@@ -29,7 +29,8 @@ def dense_vae():
 
 @pytest.fixture(scope="module")
 def conv_vae():
-    return reference_conv_vae(seed=0, learning_rate=3e-3, steps_per_execution=2)
+    # 1e-3: at 3e-3 its loss can spike for an epoch on these noise images (seen on TensorFlow and PyTorch)
+    return reference_conv_vae(seed=0, learning_rate=1e-3, steps_per_execution=2)
 
 
 @pytest.fixture(params=sorted(BUILDERS))
