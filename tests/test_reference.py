@@ -119,8 +119,10 @@ def test_likelihood_benchmark_runs_and_resumes(tmp_path, capsys):
 
     second = benchmark.main(settings + ["--epochs", "2"])  # resumes: trains one more epoch only
     assert second["epochs"] == 2
-    assert second["train_seconds"] > first["train_seconds"]
-    assert json.loads((tmp_path / "run.keras.json").read_text())["epochs"] == 2
+    assert "Resuming" in capsys.readouterr().out
+    assert second["train_seconds"] >= first["train_seconds"]  # rounded to 0.1 s: an epoch can take less
+    state = json.loads((tmp_path / "run.keras.json").read_text())
+    assert state["epochs"] == 2 and len(state["epoch_seconds"]) == 2
 
 
 def test_likelihood_benchmark_needs_a_budget():
