@@ -1,10 +1,11 @@
 # `make run`: install everything, then train the default VAE on the embedded digits.
-# `make test`: the whole suite: unit tests under JAX (and PyTorch when installed), then unit
-# tests, exercise grading and every notebook (nbval) under TensorFlow, all in quick mode.
+# `make test`: the whole suite, in quick mode, on 2 processes (pytest-xdist): the backend-dependent
+# unit tests under JAX, then every unit test, the exercises' grading, every notebook (nbval) and the
+# browser test under TensorFlow. `make test-torch`: the backend-dependent unit tests under PyTorch.
 PYTHON ?= python
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 
-.PHONY: install run test
+.PHONY: install run test test-torch
 
 install:
 	$(PYTHON) -m pip install -r requirements.txt -e .
@@ -13,6 +14,9 @@ run: install
 	$(PYTHON) -m vae_keras train
 
 test:
-	KERAS_BACKEND=jax $(PYTEST) tests -m "not notebooks"
-	if $(PYTHON) -c "import torch" 2>/dev/null; then KERAS_BACKEND=torch $(PYTEST) tests -m "not notebooks"; fi
-	KERAS_BACKEND=tensorflow $(PYTEST) tests notebooks --nbval-lax
+	KERAS_BACKEND=jax $(PYTEST) -n 2 tests -m "not notebooks and not backend_independent"
+	KERAS_BACKEND=tensorflow $(PYTEST) -n 2 --dist loadgroup tests notebooks --nbval-lax
+
+# PyTorch: the backend-dependent unit tests (torch is large, so it is not in requirements.txt).
+test-torch:
+	KERAS_BACKEND=torch $(PYTEST) -n 2 tests -m "not notebooks and not backend_independent"

@@ -68,3 +68,15 @@ def close_figures():
     """Closes every matplotlib figure a test opened."""
     yield
     plt.close("all")
+
+
+# Modules whose tests do not depend on the backend (file handling, NumPy, matplotlib, nbgrader):
+# `make test` runs them once, under TensorFlow, and runs the rest under every backend.
+BACKEND_INDEPENDENT = {"test_analysis", "test_assignments", "test_datasets", "test_figures", "test_handout",
+                       "test_package", "test_plotting", "test_repository", "test_runtime", "test_validation"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.stem in BACKEND_INDEPENDENT or item.get_closest_marker("tensorflow_only"):
+            item.add_marker(pytest.mark.backend_independent)

@@ -160,6 +160,7 @@ def test_set_repo_updates_course_toml(tmp_path, monkeypatch, capsys):
     assert "someone/fork@dev" in capsys.readouterr().out
 
 
+@pytest.mark.tensorflow_only  # it runs TensorFlow in a subprocess, whatever the backend of the suite
 def test_the_command_shows_only_its_own_output_unless_asked_for_the_backends_logs(tmp_path):
     """TensorFlow writes C++ log lines to the stderr file on import; the command hides them by default."""
     import os

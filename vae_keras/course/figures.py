@@ -457,7 +457,6 @@ def plot_sigma_trace(sigmas, rms_errors):
     return fig
 
 
-
 def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0, 1.0)):
     """Several decoders' outputs as pixels, one row per model: reconstructions, then prior samples.
 
