@@ -24,23 +24,20 @@ from vae_keras.devices import noise_of_this_replica, replicas
 class VAE(keras.Model):
     """A variational autoencoder built from an encoder and a decoder model.
 
-    `fit`, `evaluate`, `encode` and `reconstruct` check arrays once per call (float, the encoder's
-    input shape, finite, in the likelihood's range); datasets and generators pass unchecked. Two
-    mistakes are lessons, allowed but never silent: data outside the head's range train with a
+    Arrays given to `fit`, `evaluate`, `encode` and `reconstruct` are checked once per call;
+    datasets and generators pass unchecked. Data outside the head's range train with a
     UserWarning; a loss that becomes NaN or infinite stops `fit` with a RuntimeWarning.
 
     Args:
         encoder: a Keras model, x (batch, *shape) -> [z_mean, z_log_var, z], each (batch, latent_dim).
         decoder: a Keras model, z (batch, latent_dim) -> x̂ (batch, *shape).
         likelihood: p(x|z), a name in `losses.LIKELIHOODS` or `losses.ALIASES`.
-        beta: weight of the KL term, >= 0 (1 gives the ELBO; `KLWarmup` can ramp it up).
+        beta: weight of the KL term, >= 0 (1 gives the ELBO).
         binarize: draw x ~ Bernoulli(x) afresh at every training step; Bernoulli only.
-        sigma: the Gaussian's σ, fixed or the start of a learned one (default `losses.DEFAULT_SIGMA`).
-        learn_sigma: None (σ fixed), "scalar" or "per_feature" (one per value of an example).
+        sigma, learn_sigma: the Gaussian's σ (default `losses.DEFAULT_SIGMA`); learned: "scalar", "per_feature".
         seed: seeds the binarization noise: None or an int >= 0.
         scan_steps: on JAX, whether `steps_per_execution > 1` runs as one `lax.scan`: "auto", True, False.
-        head: the decoder's output head, a name in `heads.HEADS` (`build_vae` passes it), or None
-            for a decoder of your own: then the pairing and the head's range are not checked.
+        head: the decoder's head, a name in `heads.HEADS` (`build_vae` passes it); None for your own decoder.
         reconstruction: deprecated alias of `likelihood`.
     """
 
@@ -153,11 +150,8 @@ class VAE(keras.Model):
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, **kwargs):
-        """`keras.Model.fit` on x, its own target, after `validation.check_fit_data` has checked the data.
-
-        Adds a `StopOnNonFiniteLoss` unless `callbacks` hold a `keras.callbacks.TerminateOnNaN`,
-        and warns (RuntimeWarning) when it stopped training. Returns a `keras.callbacks.History`.
-        """
+        """`keras.Model.fit` on x, its own target, after `validation.check_fit_data`; stops (and warns)
+        on a non-finite loss unless `callbacks` hold a `keras.callbacks.TerminateOnNaN`."""
         x, validation_data = validation.check_fit_data(self, x, y, batch_size, epochs, validation_data)
         callbacks, guard = with_non_finite_stop(callbacks)
         history = super().fit(x, None, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
@@ -231,11 +225,8 @@ class VAE(keras.Model):
 
 def _in_batches(model, x, batch_size):
     """model(x) batch by batch, as NumPy: a direct call traces no graph (predict would, and warn about
-    retracing in a notebook of many models). Warns when the outputs are not finite (training diverged)."""
+    retracing in a notebook of many models)."""
     parts = [keras.tree.flatten(model(x[i:i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
     outputs = [np.concatenate([ops.convert_to_numpy(part[j]) for part in parts]) for j in range(len(parts[0]))]
-    if not all(np.all(np.isfinite(output)) for output in outputs):
-        warnings.warn(f"The {model.name} model's outputs hold NaN or infinite values: its weights are probably "
-                      "not finite (did training diverge?). Retrain it, e.g. with a smaller learning rate.",
-                      RuntimeWarning, stacklevel=3)
+    validation.warn_if_not_finite(outputs, model.name, stacklevel=4)
     return outputs if isinstance(model.output, list) else outputs[0]

@@ -483,3 +483,14 @@ def warn_if_head_cannot_reach(vae, x, name, stacklevel=3):
         f"{name} holds values in [{x_low:.3g}, {x_high:.3g}], but the decoder's {vae.head.name!r} head produces "
         f"values in [{low:g}, {high:g}] only: the model cannot reconstruct the rest. Rescale the data to "
         f"the head's range, or use a head that covers them (head={better!r}).", UserWarning, stacklevel=stacklevel)
+
+
+def warn_if_not_finite(outputs, model_name, stacklevel=3):
+    """A RuntimeWarning when a model's outputs (a list of arrays) hold NaN or infinite values:
+    its weights are probably not finite, e.g. after a diverged training."""
+    if not all(np.all(np.isfinite(output)) for output in outputs):
+        import warnings
+
+        warnings.warn(f"The {model_name} model's outputs hold NaN or infinite values: its weights are probably "
+                      "not finite (did training diverge?). Retrain it, e.g. with a smaller learning rate.",
+                      RuntimeWarning, stacklevel=stacklevel)
