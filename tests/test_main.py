@@ -167,7 +167,8 @@ def test_the_command_shows_only_its_own_output_unless_asked_for_the_backends_log
     import subprocess
     import sys
 
-    argv = [sys.executable, "-m", "vae_keras", "train", *TINY, "--output", str(tmp_path)]
+    smallest = ["--epochs", "1", "--max-train", "32", "--max-test", "16", "--batch-size", "32", "--verbose", "0"]
+    argv = [sys.executable, "-m", "vae_keras", "train", *smallest, "--output", str(tmp_path)]
     environment = {**os.environ, "KERAS_BACKEND": "tensorflow"}
     environment.pop("TF_CPP_MIN_LOG_LEVEL", None)
     quiet = subprocess.run(argv, capture_output=True, text=True, env=environment, check=True)
