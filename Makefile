@@ -14,9 +14,9 @@ run: install
 	$(PYTHON) -m vae_keras train
 
 test:
-	KERAS_BACKEND=jax $(PYTEST) -n 2 tests -m "not notebooks and not backend_independent"
-	KERAS_BACKEND=tensorflow $(PYTEST) -n 2 --dist loadgroup tests notebooks --nbval-lax
+	KERAS_BACKEND=jax $(PYTEST) -n 2 --dist loadgroup tests -m "not notebooks and not backend_independent"
+	KERAS_BACKEND=tensorflow $(PYTEST) -n 2 --dist loadgroup notebooks tests --nbval-lax
 
 # PyTorch: the backend-dependent unit tests (torch is large, so it is not in requirements.txt).
 test-torch:
-	KERAS_BACKEND=torch $(PYTEST) -n 2 tests -m "not notebooks and not backend_independent"
+	KERAS_BACKEND=torch $(PYTEST) -n 2 --dist loadgroup tests -m "not notebooks and not backend_independent"
