@@ -72,8 +72,9 @@ def close_figures():
 
 # Modules whose tests do not depend on the backend (file handling, NumPy, matplotlib, nbgrader):
 # `make test` runs them once, under TensorFlow, and runs the rest under every backend.
-BACKEND_INDEPENDENT = {"test_analysis", "test_assignments", "test_datasets", "test_figures", "test_handout",
-                       "test_package", "test_plotting", "test_repository", "test_runtime", "test_validation"}
+BACKEND_INDEPENDENT = {"test_analysis", "test_assignments", "test_checks", "test_datasets", "test_figures",
+                       "test_handout", "test_package", "test_plotting", "test_repository", "test_runtime",
+                       "test_validation"}
 
 
 def pytest_collection_modifyitems(items):

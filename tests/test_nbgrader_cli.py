@@ -1,9 +1,10 @@
 """nbgrader's own command line grades a real notebook end to end, as an instructor would run it.
 
 A course directory in a temporary folder gets notebook 01 as assignment "nb01";
-`nbgrader generate_assignment` releases it; three submissions are autograded in one
-`nbgrader autograde` call (the instructor's solutions, the untouched student version, and the
-solutions with exactly one wrong answer); `nbgrader export` writes the grades as CSV. The
+`nbgrader generate_assignment` releases it; two submissions are autograded in one
+`nbgrader autograde` call (the instructor's solutions, and the solutions with exactly one wrong
+answer; tests/test_exercises.py grades the untouched student version by nbgrader's rule);
+`nbgrader export` writes the grades as CSV. The
 kernels inherit VAE_KERAS_QUICK=1, so each submission runs in quick mode (about 15 s).
 
 A second assignment, "written", is a small synthetic notebook with a code exercise and a
@@ -33,7 +34,8 @@ ASSIGNMENT = "nb01"
 WRONG_EXERCISE = "nb01_ex2"  # the one exercise the third submission gets wrong, with its table's first wrong answer
 ENVIRONMENT = {"VAE_KERAS_QUICK": "1", "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3"}
 CONFIG = 'c = get_config()\nc.CourseDirectory.course_id = "vae-keras"\nc.Execute.timeout = 300\n'
-STUDENTS = ("solver", "untouched", "one_wrong")
+STUDENTS = ("solver", "one_wrong")  # notebook 01's submissions; an untouched one is graded in test_exercises
+WRITTEN_STUDENTS = ("solver", "untouched")
 
 WRITTEN, WRITTEN_NOTEBOOK = "written", "00_written.ipynb"
 WRITTEN_POINTS, MANUAL_SCORE = 3.0, 2.0  # the written answer's points, and what the instructor gives the solver
@@ -101,7 +103,7 @@ def written_notebook():
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """A course directory after generate_assignment, autograde (three students; two for "written"), export,
+    """A course directory after generate_assignment, autograde (two students each), export,
     a manual grade for the solver's written answer, and export again."""
     course = tmp_path_factory.mktemp("nbgrader_course")
     (course / "nbgrader_config.py").write_text(CONFIG)
@@ -118,7 +120,6 @@ def course(tmp_path_factory):
                  for cell in instructor.cells if cell.metadata.get("nbgrader", {}).get("solution")}
     submissions = {
         "solver": submission(released, solutions),
-        "untouched": submission(released, {}),
         "one_wrong": submission(released, {**solutions, WRONG_EXERCISE: wrong_answer()}),
     }
     for student, notebook in submissions.items():
@@ -128,11 +129,11 @@ def course(tmp_path_factory):
     released = nbformat.read(course / "release" / WRITTEN / WRITTEN_NOTEBOOK, as_version=4)
     answered = {"nb00_ex1": "def double(x):\n    return x + x",
                 "nb00_q1": "Doubling a sum doubles each term, and doubling a multiple is the multiple of the double."}
-    for student, answers in {"solver": answered, "untouched": {}}.items():
+    for student, answers in zip(WRITTEN_STUDENTS, (answered, {})):
         folder = course / "submitted" / student / WRITTEN
         folder.mkdir(parents=True)
         nbformat.write(submission(released, answers), folder / WRITTEN_NOTEBOOK)
-    nbgrader(course, "autograde", ASSIGNMENT)  # all three, one after another
+    nbgrader(course, "autograde", ASSIGNMENT)  # both, one after another
     nbgrader(course, "autograde", WRITTEN)
     nbgrader(course, "export", f"--to={course / 'grades.csv'}")
 
@@ -168,7 +169,6 @@ def test_autograde_scores_each_exercise(course):
                         grades_of(course, NOTEBOOK.stem, ASSIGNMENT, student).items() if name.endswith("_test")}
               for student in STUDENTS}
     assert scores["solver"] == points
-    assert scores["untouched"] == {exercise: 0.0 for exercise in points}
     assert scores["one_wrong"] == {**points, WRONG_EXERCISE: 0.0}
 
 
@@ -179,11 +179,11 @@ def test_written_answers_wait_for_a_person(course):
     assert solver == {"nb00_ex1_test": (1.0, False, 1.0), "nb00_q1": (None, True, WRITTEN_POINTS)}
     assert untouched == {"nb00_ex1_test": (0.0, False, 1.0), "nb00_q1": (0.0, False, WRITTEN_POINTS)}
     written = assignments.written_answers(NOTEBOOK)  # notebook 01's own written answers, as many as it has
+    assert written, "notebook 01 has a written answer"
     for student in STUDENTS:
         grades = grades_of(course, NOTEBOOK.stem, ASSIGNMENT, student)
         for grade_id, points in written.items():
-            answered = student != "untouched"
-            assert grades[grade_id] == ((None, True, points) if answered else (0.0, False, points)), (student, grade_id)
+            assert grades[grade_id] == (None, True, points), (student, grade_id)
 
 
 def export(course, name):
@@ -195,12 +195,13 @@ def test_export_writes_each_students_total(course):
     rows = export(course, "grades.csv")
     total = sum(exercise_points().values())
     maximum = total + sum(assignments.written_answers(NOTEBOOK).values())
-    assert set(rows) == {(assignment, s) for assignment in (ASSIGNMENT, WRITTEN) for s in STUDENTS}
+    students = set(STUDENTS) | set(WRITTEN_STUDENTS)
+    assert set(rows) == {(assignment, s) for assignment in (ASSIGNMENT, WRITTEN) for s in students}
     assert float(rows[WRITTEN, "one_wrong"]["score"]) == 0.0  # no submission: a row all the same
+    assert float(rows[ASSIGNMENT, "untouched"]["score"]) == 0.0
     for student in STUDENTS:
         assert float(rows[ASSIGNMENT, student]["max_score"]) == maximum
     assert float(rows[ASSIGNMENT, "solver"]["score"]) == total  # written answers count once a person grades them
-    assert float(rows[ASSIGNMENT, "untouched"]["score"]) == 0.0
     assert float(rows[ASSIGNMENT, "one_wrong"]["score"]) == total - exercise_points()[WRONG_EXERCISE]
     assert float(rows[WRITTEN, "solver"]["max_score"]) == 1.0 + WRITTEN_POINTS
     assert float(rows[WRITTEN, "solver"]["score"]) == 1.0
