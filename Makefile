@@ -1,12 +1,18 @@
 # `make run`: install everything, then train the default VAE on the embedded digits.
-# `make test`: the whole suite, in quick mode, in parallel (pytest-xdist; the TensorFlow leg runs 3 processes,
-# as its workers often wait on notebook kernels and subprocesses): the backend-dependent
-# unit tests under JAX, then every unit test, the exercises' grading, every notebook (nbval) and the
-# browser test under TensorFlow. `make test-torch`: the backend-dependent unit tests under PyTorch.
+# `make test`: the whole suite, in quick mode, in parallel (pytest-xdist, `--dist loadscope`: one test module,
+# one notebook, or one notebook's exercise grading per worker at a time; tests/notebook_order.py fails any
+# notebook cell that runs apart from its notebook's earlier cells). The TensorFlow leg runs 3 processes, as
+# its workers often wait on notebook kernels and subprocesses: the backend-dependent unit tests under JAX,
+# then every unit test, the exercises' grading, every notebook (nbval) and the browser test under TensorFlow.
+# `make test-colab`: what runs on Colab's stack (.ci/colab-versions.txt): every notebook and the exercises' grading.
+# `make test-oldest`: the suite in a fresh environment holding exactly the lower bounds of requirements.txt.
+# `make test-torch`: the backend-dependent unit tests under PyTorch.
 PYTHON ?= python
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
+UNIT = -m "not notebooks and not backend_independent"
+OLDEST = $(CURDIR)/.venv-oldest
 
-.PHONY: install run test test-torch
+.PHONY: install run test test-colab test-oldest test-torch versions
 
 install:
 	$(PYTHON) -m pip install -r requirements.txt -e .
@@ -15,9 +21,26 @@ run: install
 	$(PYTHON) -m vae_keras train
 
 test:
-	KERAS_BACKEND=jax $(PYTEST) -n 2 --dist loadgroup tests -m "not notebooks and not backend_independent"
-	KERAS_BACKEND=tensorflow $(PYTEST) -n 3 --dist loadgroup notebooks tests --nbval-lax
+	KERAS_BACKEND=jax $(PYTEST) -n 2 --dist loadscope tests $(UNIT)
+	KERAS_BACKEND=tensorflow $(PYTEST) -n 3 --dist loadscope notebooks tests --nbval-lax
+
+test-colab:
+	KERAS_BACKEND=tensorflow $(PYTEST) -n 3 --dist loadscope notebooks tests/test_exercises.py \
+		tests/test_nbgrader_cli.py tests/test_notebook_order.py --nbval-lax
+
+# Every `>=` of requirements.txt becomes `==` in a constraints file, so pip must install the oldest release
+# the course claims to support; then the whole suite runs in that environment.
+test-oldest:
+	rm -rf $(OLDEST) && $(PYTHON) -m venv $(OLDEST)
+	sed -n 's/^\([A-Za-z0-9_.-]*\)>=\([0-9.]*\).*/\1==\2/p' requirements.txt > $(OLDEST)/constraints.txt
+	$(OLDEST)/bin/python -m pip install -q --upgrade pip
+	$(OLDEST)/bin/python -m pip install -q -c $(OLDEST)/constraints.txt -r requirements.txt -e .
+	$(MAKE) --no-print-directory versions test PYTHON=$(OLDEST)/bin/python
 
 # PyTorch: the backend-dependent unit tests (torch is large, so it is not in requirements.txt).
 test-torch:
-	KERAS_BACKEND=torch $(PYTEST) -n 2 --dist loadgroup tests -m "not notebooks and not backend_independent"
+	KERAS_BACKEND=torch $(PYTEST) -n 2 --dist loadscope tests $(UNIT)
+
+# The versions a test run uses, printed at its start.
+versions:
+	@$(PYTHON) .ci/versions.py

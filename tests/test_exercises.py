@@ -10,8 +10,9 @@ stub, and the tables in tests/answers/nbNN.py (at least 2 right and 3 wrong answ
 A test cell passes when it raises nothing and writes nothing to stderr: nbgrader's rule.
 Manually graded written answers (markdown cells) are no code exercises: a person grades them.
 
-Each notebook's tests form one xdist group, so that its student flow runs once, on one worker,
-and the notebooks spread over the workers: ``python -m pytest -n 2 --dist loadgroup tests/test_exercises.py``.
+Each notebook's grading tests are one class, so that its student flow runs once per class and,
+under pytest-xdist's ``--dist loadscope`` (one class or module per worker), the notebooks spread over
+the workers: ``python -m pytest -n 2 --dist loadscope tests/test_exercises.py``.
 """
 
 import importlib.util
@@ -39,11 +40,6 @@ def exercise_of(cell):
     if cell.cell_type != "code" or not grade_id.endswith(("_solution", "_test")):
         return None
     return grade_id.rsplit("_", 1)[0]
-
-
-def per_notebook(path):
-    """The xdist group of a notebook's tests: under ``--dist loadgroup`` one worker runs its student flow."""
-    return pytest.mark.xdist_group(path.stem)
 
 
 def answers_for(notebook_path):
@@ -141,45 +137,72 @@ def run_student_flow(notebook_path):
     return run
 
 
-@pytest.fixture(scope="module")
-def runs():
-    """runs(path): the student-flow run of a notebook, made the first time it is asked for."""
-    cache = {}
+class NotebookGrading:
+    """The grading tests of one notebook, `path`: each subclass below is one notebook."""
 
-    def get(path):
-        if path not in cache:
-            cache[path] = run_student_flow(path)
-        return cache[path]
+    path = None
 
-    return get
+    @pytest.fixture(scope="class")
+    def run(self):
+        return run_student_flow(self.path)
+
+    def test_answer_gets_the_grade_it_deserves(self, run, exercise, kind, label):
+        verdict = run.verdicts[(exercise, label)]
+        if kind == "right":
+            assert verdict is None, f"{exercise}: the right answer '{label}' loses its points: {verdict}"
+        else:
+            assert verdict is not None, f"{exercise}: the wrong answer '{label}' earns the points"
+
+    def test_untouched_student_version_runs_past_every_exercise(self, run):
+        assert not run.broken, f"{self.path.name}: cells outside the exercises fail without the solutions: {run.broken}"
+
+    def test_every_exercise_has_a_table_of_right_and_wrong_answers(self):
+        exercises = exercises_in(nbformat.read(self.path, as_version=4))
+        table = answers_for(self.path)
+        assert set(table) <= set(exercises), f"answers for exercises the notebook lacks: {set(table) - set(exercises)}"
+        for exercise in exercises:
+            right, wrong = (table.get(exercise, {}).get(kind, {}) for kind in ("right", "wrong"))
+            assert len(right) >= MIN_RIGHT and len(wrong) >= MIN_WRONG, (
+                f"{exercise} has {len(right)} right and {len(wrong)} wrong answers under test; "
+                f"expected at least {MIN_RIGHT} and {MIN_WRONG}")
 
 
-@pytest.mark.parametrize("notebook_path, exercise, kind, label", [
-    pytest.param(path, exercise, kind, label, id=f"{exercise}-{kind}-{label}", marks=per_notebook(path))
-    for path in NOTEBOOKS for exercise, kind, label in candidates(path)])
-def test_answer_gets_the_grade_it_deserves(runs, notebook_path, exercise, kind, label):
-    verdict = runs(notebook_path).verdicts[(exercise, label)]
-    if kind == "right":
-        assert verdict is None, f"{exercise}: the right answer '{label}' loses its points: {verdict}"
-    else:
-        assert verdict is not None, f"{exercise}: the wrong answer '{label}' earns the points"
+def pytest_generate_tests(metafunc):
+    """One test per answer of the class's notebook: (exercise, kind, label)."""
+    if "label" in metafunc.fixturenames:
+        rows = candidates(metafunc.cls.path)
+        metafunc.parametrize("exercise, kind, label", rows, ids=[f"{e}-{k}-{label}" for e, k, label in rows])
 
 
-@pytest.mark.parametrize("notebook_path", [
-    pytest.param(path, id=path.name, marks=per_notebook(path)) for path in NOTEBOOKS])
-def test_untouched_student_version_runs_past_every_exercise(runs, notebook_path):
-    broken = runs(notebook_path).broken
-    assert not broken, f"{notebook_path.name}: cells outside the exercises fail without the solutions: {broken}"
+class TestNotebook01(NotebookGrading):
+    path = ROOT / "notebooks" / "01_dense_decoder.ipynb"
 
 
-@pytest.mark.parametrize("notebook_path", [
-    pytest.param(path, id=path.name, marks=per_notebook(path)) for path in NOTEBOOKS])
-def test_every_exercise_has_a_table_of_right_and_wrong_answers(notebook_path):
-    exercises = exercises_in(nbformat.read(notebook_path, as_version=4))
-    table = answers_for(notebook_path)
-    assert set(table) <= set(exercises), f"answers for exercises the notebook lacks: {set(table) - set(exercises)}"
-    for exercise in exercises:
-        right, wrong = (table.get(exercise, {}).get(kind, {}) for kind in ("right", "wrong"))
-        assert len(right) >= MIN_RIGHT and len(wrong) >= MIN_WRONG, (
-            f"{exercise} has {len(right)} right and {len(wrong)} wrong answers under test; "
-            f"expected at least {MIN_RIGHT} and {MIN_WRONG}")
+class TestNotebook02(NotebookGrading):
+    path = ROOT / "notebooks" / "02_output_heads_and_losses.ipynb"
+
+
+class TestNotebook03(NotebookGrading):
+    path = ROOT / "notebooks" / "03_convolutional_decoders.ipynb"
+
+
+class TestNotebook04(NotebookGrading):
+    path = ROOT / "notebooks" / "04_generating_new_data.ipynb"
+
+
+class TestNotebook05(NotebookGrading):
+    path = ROOT / "notebooks" / "05_judging_a_decoder.ipynb"
+
+
+class TestNotebook06(NotebookGrading):
+    path = ROOT / "notebooks" / "06_real_valued_data.ipynb"
+
+
+class TestNotebook07(NotebookGrading):
+    path = ROOT / "notebooks" / "07_capstone.ipynb"
+
+
+def test_every_notebook_is_graded_by_one_class():
+    graded = sorted(cls.path for cls in NotebookGrading.__subclasses__())
+    assert graded == NOTEBOOKS, (
+        f"grading classes cover {[p.name for p in graded]}; the course has {[p.name for p in NOTEBOOKS]}")
