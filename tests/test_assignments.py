@@ -9,20 +9,24 @@ Only the tests marked `notebooks` start a Jupyter kernel; the rest read JSON.
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from vae_keras.__main__ import main
 from vae_keras.course import assignments, commands
-from vae_keras.course.repository import colab_url, install_target, read_course_settings
+from vae_keras.course.repository import colab_url, read_course_settings
 
 kernel = pytest.mark.notebooks  # starts a Jupyter kernel
 
@@ -66,6 +70,8 @@ def by_grade_id(notebook):
 
 @pytest.fixture(scope="module")
 def student_dir(tmp_path_factory):
+    """The student versions of the real notebooks, as `student-versions` writes them by default: the library's
+    wheel (built from this checkout) beside them."""
     output = tmp_path_factory.mktemp("course") / "student"
     assignments.student_versions(ROOT / "notebooks", output, root=ROOT)
     return output
@@ -114,14 +120,21 @@ def test_student_version_has_no_outputs(name, student_dir):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_student_version_opens_itself_in_colab(name, student_dir):
-    _, student = pair(name, student_dir)
-    repository, branch = SETTINGS["repository"], SETTINGS["branch"]
-    badge, install = student.cells[0].source, student.cells[1].source
-    assert colab_url(repository, branch, f"student/{name}") in badge, f"{name}: the badge does not open itself"
-    assert f"/notebooks/{name}" not in badge, f"{name}: the badge still opens the instructor version"
-    assert "google.colab" in install and install_target(repository, branch) in install, \
-        f"{name}: the second cell is not the Colab install cell"
+def test_student_version_installs_the_wheel_beside_it_and_points_at_no_repository(name, student_dir):
+    """For an LMS (issue 26): the course repository may be private, so no badge opens it and no install
+    cell installs from it; the install cell installs the wheel written beside the notebooks, and says how."""
+    instructor, student = pair(name, student_dir)
+    [wheel] = student_dir.glob("*.whl")
+    text = "\n".join(cell.source for cell in student.cells)
+    assert "colab.research.google.com/github/" not in text, f"{name}: a Colab badge opens a repository"
+    assert "git+https://" not in text, f"{name}: an install from the course repository is left"
+    assert student.cells[0].source.lstrip().startswith("#"), f"{name}: the first cell should now open with its title"
+    install = student.cells[1].source
+    assert "google.colab" in install, f"{name}: the second cell is not the Colab install cell"
+    assert f'"vae_keras @ file://{assignments.COLAB_UPLOADS}/{wheel.name}"' in install
+    assert f"Upload {wheel.name}" in install and f"pip install {wheel.name}" in install, install
+    assert zipfile.is_zipfile(wheel) and wheel.name.startswith("vae_keras-")
+    assert len(student.cells) == len(instructor.cells)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -273,21 +286,54 @@ def write_synthetic(folder, name="00_synthetic.ipynb"):
     return path
 
 
+WHEEL = "vae_keras-0.1.0-py3-none-any.whl"
+
+
+def fake_build_wheel(root, output, readme):
+    """Stands in for `assignments.build_wheel` in the synthetic course (pip takes seconds)."""
+    os.makedirs(output, exist_ok=True)
+    path = Path(output) / WHEEL
+    path.write_bytes(b"PK not a real wheel")
+    return str(path)
+
+
 @pytest.fixture
 def course(tmp_path, monkeypatch):
-    """A repository-like folder: course.toml and notebooks/00_synthetic.ipynb, as the cwd."""
+    """A repository-like folder, as the cwd: course.toml, notebooks/00_synthetic.ipynb, and a library
+    (pyproject.toml, vae_keras/) whose wheel `fake_build_wheel` stands in for."""
     (tmp_path / "course.toml").write_text('[course]\nrepository = "someone/fork"\nbranch = "spring"\n')
     write_synthetic(tmp_path / "notebooks")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "vae_keras"\nversion = "0.1.0"\n')
+    (tmp_path / "vae_keras").mkdir()
+    (tmp_path / "vae_keras" / "__init__.py").write_text("")
+    monkeypatch.setattr(assignments, "build_wheel", fake_build_wheel)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
+def run_command(argv):
+    """Runs `python -m vae_keras ARGV...` in-process; returns (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(argv)
+    return status, out.getvalue(), err.getvalue()
+
+
+def snapshot(folder):
+    """{relative path: bytes} of every file under folder."""
+    return {path.relative_to(folder): path.read_bytes() for path in sorted(Path(folder).rglob("*")) if path.is_file()}
+
+
 def test_synthetic_student_version(course):
-    [path] = assignments.student_versions()
+    written = assignments.student_versions()
+    [path] = written.notebooks
     assert path == os.path.join("student", "00_synthetic.ipynb")
+    assert written.wheels == [os.path.join("student", WHEEL)] and os.path.isfile(written.wheels[0])
+    assert written.install == f"file://{assignments.COLAB_UPLOADS}/{WHEEL}" and written.replaced == []
     badge, install, _, solution, test, _, question, answer = nbformat.read(path, as_version=4).cells
-    assert colab_url("someone/fork", "spring", "student/00_synthetic.ipynb") in badge.source
-    assert install_target("someone/fork", "spring") in install.source
+    assert badge.source == "# Squares"  # the badge would open the (private) course repository
+    assert f'"vae_keras @ file:///content/{WHEEL}"' in install.source and "git+https" not in install.source
+    assert install.source.startswith(f"# Upload {WHEEL} ")
     assert solution.source == "def square(value):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
     assert test.source == "assert square(3) == 9"
     assert solution.metadata["nbgrader"]["grade_id"] == "nb00_ex1_solution"
@@ -313,7 +359,7 @@ def test_written_answers_await_a_person():
 
 @kernel
 def test_synthetic_autograde_tells_solution_from_stub(course):
-    [student] = assignments.student_versions()
+    [student] = assignments.student_versions().notebooks
     assert assignments.autograde("notebooks/00_synthetic.ipynb", timeout=60) == {
         "nb00_ex1_test": (2.0, True, None), "nb00_q1": (2.0, None, assignments.NEEDS_MANUAL_GRADE)}
     assert assignments.autograde(student, timeout=60) == {
@@ -341,8 +387,11 @@ def test_grades_follow_nbgrader_rules():
 def test_student_versions_refuses_bad_folders(course):
     with pytest.raises(ValueError, match="differ from the source"):
         assignments.student_versions("notebooks", "notebooks")
+    with pytest.raises(ValueError, match="differ from the source"):
+        assignments.student_versions("notebooks", "notebooks/student")
     with pytest.raises(ValueError, match="Expected instructor notebooks"):
         assignments.student_versions("student-typo", "student")
+    assert not (course / "student").exists() and not (course / "notebooks" / "student").exists()
 
 
 def test_student_versions_reports_a_solution_outside_a_solution_cell(course):
@@ -359,22 +408,21 @@ def test_student_versions_finds_the_course_from_the_source(course, tmp_path_fact
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     (elsewhere / "course.toml").write_text('[course]\nrepository = "other/course"\nbranch = "main"\n')
     monkeypatch.chdir(elsewhere)
-    [path] = assignments.student_versions(str(course / "notebooks"), str(course / "student"))
+    [path] = assignments.student_versions(str(course / "notebooks"), str(course / "student")).notebooks
     assert path == str(course / "student" / "00_synthetic.ipynb")
-    badge = nbformat.read(path, as_version=4).cells[0].source
-    assert colab_url("someone/fork", "spring", "student/00_synthetic.ipynb") in badge
-    # an output outside the course: its parent folder stands in for the course root
-    [path] = assignments.student_versions(course / "notebooks", elsewhere / "handout")
-    badge = nbformat.read(path, as_version=4).cells[0].source
-    assert colab_url("someone/fork", "spring", "handout/00_synthetic.ipynb") in badge
+    assert (course / "student" / WHEEL).is_file()  # built from the source's course, not the cwd's
+    # an output outside the course
+    [path] = assignments.student_versions(course / "notebooks", elsewhere / "handout").notebooks
+    assert WHEEL in nbformat.read(path, as_version=4).cells[1].source
 
 
 def test_student_versions_command_works_from_any_folder(course, tmp_path_factory, monkeypatch, capsys):
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     monkeypatch.chdir(elsewhere)
-    args = argparse.Namespace(command="student-versions", source=str(course / "notebooks"), output=str(elsewhere / "x"))
+    args = argparse.Namespace(command="student-versions", source=str(course / "notebooks"), output=str(elsewhere / "x"),
+                              install_from=None, force=False)
     assert commands.run(args) == 0
-    assert (elsewhere / "x" / "00_synthetic.ipynb").exists() and "1 exercises, 2 points" in capsys.readouterr().out
+    assert (elsewhere / "x" / "00_synthetic.ipynb").exists() and "1 exercise, 2 points" in capsys.readouterr().out
 
 
 def test_student_versions_refuses_a_source_outside_any_course(tmp_path, monkeypatch):
@@ -387,12 +435,116 @@ def test_student_versions_refuses_a_source_outside_any_course(tmp_path, monkeypa
     assert not (tmp_path / "student").exists()
 
 
-def test_command_prints_what_it_wrote(course, capsys):
-    assert commands.run(argparse.Namespace(command="student-versions", source="notebooks", output="handout")) == 0
-    printed = capsys.readouterr().out
-    assert os.path.join("handout", "00_synthetic.ipynb") in printed
-    assert "1 exercises, 2 points; 1 written answer, 2 points" in printed
-    assert (course / "handout" / "00_synthetic.ipynb").exists()
+def test_command_prints_what_it_wrote(course):
+    status, printed, errors = run_command(["student-versions", "--output", "handout"])
+    assert status == 0, errors
+    notebook = os.path.join("handout", "00_synthetic.ipynb")
+    assert f"{notebook}: 1 exercise, 2 points; 1 written answer, 2 points" in printed
+    assert "1 exercises" not in printed and "1 written answers" not in printed  # plurals (issue 26)
+    assert f"{os.path.join('handout', WHEEL)}: the library" in printed and "Files panel" in printed
+    assert (course / "handout" / "00_synthetic.ipynb").exists() and errors == ""
+
+
+# --- Nothing silently does the wrong thing (issue 23) -----------------------------------------
+
+def test_student_versions_never_overwrite_the_instructor_notebooks(course):
+    """The fresh-clone mistake `student-versions --source student --output notebooks` is refused, --force or not."""
+    assert run_command(["student-versions"])[0] == 0
+    before = snapshot(course / "notebooks")
+    status, _, errors = run_command(["student-versions", "--source", "student", "--output", "notebooks"])
+    assert status == 2 and "--output 'notebooks' already holds 1 file (00_synthetic.ipynb)" in errors, errors
+    assert "--force" in errors and len(errors.splitlines()) == 1
+    status, _, errors = run_command(["student-versions", "--source", "student", "--output", "notebooks", "--force"])
+    assert status == 2 and "holds solutions, hidden tests or a mark scheme" in errors, errors
+    assert "never replaced, even with --force" in errors and len(errors.splitlines()) == 1
+    assert snapshot(course / "notebooks") == before
+
+
+def test_student_versions_write_only_into_a_new_or_empty_folder_unless_forced(course):
+    (course / "student").mkdir()  # empty: fine
+    assert run_command(["student-versions"])[0] == 0
+    (course / "student" / "notes.txt").write_text("mine")
+    earlier = (course / "student" / "00_synthetic.ipynb").read_bytes()
+    status, printed, errors = run_command(["student-versions"])
+    assert status == 2 and errors.startswith("error: --output 'student' already holds 3 files") and printed == ""
+    assert "Pass --force to replace" in errors
+    (course / "student" / "00_synthetic.ipynb").write_text("{}")  # an earlier student version, since damaged
+    status, printed, errors = run_command(["student-versions", "--force"])
+    assert status == 0, errors
+    replaced = printed.split("Replaced 2 earlier files", 1)[1]
+    assert os.path.join("student", "00_synthetic.ipynb") in replaced and os.path.join("student", WHEEL) in replaced
+    assert (course / "student" / "00_synthetic.ipynb").read_bytes() == earlier
+    assert (course / "student" / "notes.txt").read_text() == "mine"  # other files stay
+
+
+def test_student_versions_install_from_an_address_given_and_warn_that_it_must_be_public(course):
+    wheel_url = "https://example.org/course/vae_keras-0.1.0-py3-none-any.whl"
+    status, printed, errors = run_command(["student-versions", "--install-from", wheel_url])
+    assert status == 0, errors
+    install = nbformat.read(course / "student" / "00_synthetic.ipynb", as_version=4).cells[1].source
+    assert f'"vae_keras @ {wheel_url}"' in install and "Upload" not in install
+    assert sorted(p.name for p in (course / "student").iterdir()) == ["00_synthetic.ipynb"]  # no wheel written
+    [warning] = errors.splitlines()
+    assert warning.startswith("warning: ") and "must be public" in warning and "answers" not in warning
+    # the course repository itself: allowed when asked for, with a louder warning
+    course_repository = "git+https://github.com/someone/fork@spring"
+    status, printed, errors = run_command(["student-versions", "--install-from", course_repository, "--force"])
+    assert status == 0, errors
+    install = nbformat.read(course / "student" / "00_synthetic.ipynb", as_version=4).cells[1].source
+    assert f'"vae_keras @ {course_repository}"' in install
+    [warning] = errors.splitlines()
+    assert "the course repository someone/fork" in warning and "answers" in warning and "handout" in warning
+
+
+@pytest.mark.parametrize("address", ["github.com/a/b", "http://example.org/x.whl", "https://x.org/a b.whl",
+                                     'https://x.org/a".whl', ""])
+def test_student_versions_refuse_an_address_pip_cannot_take_from_colab(course, address):
+    status, _, errors = run_command(["student-versions", "--install-from", address])
+    assert status == 2 and f"Received: --install-from={address!r}" in errors and "Expected --install-from" in errors
+    assert not (course / "student").exists()
+
+
+def test_nbgrader_sources_keep_the_answers_and_point_the_install_cell_at_the_wheel(course):
+    written = assignments.nbgrader_sources("grading")
+    target = course / "grading" / "source" / "nb00"
+    assert written.notebooks == [str(Path("grading") / "source" / "nb00" / "00_synthetic.ipynb")]
+    assert written.wheels == [str(Path("grading") / "source" / "nb00" / WHEEL)] and (target / WHEEL).is_file()
+    notebook = nbformat.read(target / "00_synthetic.ipynb", as_version=4)
+    instructor = synthetic_notebook()
+    assert [cell.source for cell in notebook.cells[2:]] == [cell.source for cell in instructor.cells[2:]]
+    assert notebook.cells[0].source == "# Squares"
+    assert f'"vae_keras @ file:///content/{WHEEL}"' in notebook.cells[1].source
+    assert assignments.assignment_id("notebooks/00_synthetic.ipynb") == "nb00"
+    # again: refused, then replaced with force=True
+    address = "https://example.org/vae_keras-0.1.0-py3-none-any.whl"
+    with pytest.raises(ValueError, match=r"course_dir '.*nb00' already holds 2 files .*force=True.*"
+                                         r"Received: course_dir='grading'$"):
+        assignments.nbgrader_sources("grading", install=address)
+    with pytest.warns(assignments.CourseWarning, match="must be public"):
+        written = assignments.nbgrader_sources("grading", install=address, force=True)
+    assert written.replaced == [str(Path("grading") / "source" / "nb00" / "00_synthetic.ipynb")] and not written.wheels
+    install = nbformat.read(target / "00_synthetic.ipynb", as_version=4).cells[1].source
+    assert '"vae_keras @ https://example.org/' in install
+
+
+def test_nbgrader_sources_never_write_into_the_instructor_notebooks(course):
+    os.makedirs("grading/source")
+    os.symlink(course / "notebooks", course / "grading" / "source" / "nb00")
+    before = snapshot(course / "notebooks")
+    with pytest.raises(ValueError, match=r"course_dir '.*nb00' must differ from the source folder and lie outside it"):
+        assignments.nbgrader_sources("grading", force=True)
+    assert snapshot(course / "notebooks") == before
+
+
+def test_nbgrader_generates_the_release_from_the_sources(course):
+    """What nbgrader releases from `nbgrader_sources`: the student version, with its install cell, and the wheel."""
+    assignments.nbgrader_sources(course)
+    nbgrader(course, "generate_assignment", "nb00", "--force")
+    release = course / "release" / "nb00"
+    assert sorted(p.name for p in release.iterdir()) == ["00_synthetic.ipynb", WHEEL]
+    released = nbformat.read(release / "00_synthetic.ipynb", as_version=4)
+    assert f'"vae_keras @ file:///content/{WHEEL}"' in released.cells[1].source
+    assert assignments.STUB in released.cells[3].source and "BEGIN SOLUTION" not in released.cells[3].source
 
 
 SLOW_SOLUTION = ("def square(x):\n    ### BEGIN SOLUTION\n    import time; time.sleep(30)\n"
@@ -433,8 +585,10 @@ def test_execute_refuses_a_bad_timeout(tmp_path, timeout):
 
 
 def nbgrader(course_root, *args):
+    """Runs nbgrader's command line; its gradebook runs `alembic`, found beside this Python."""
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     subprocess.run([sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course_root}"],
-                   cwd=course_root, check=True, capture_output=True, text=True)
+                   cwd=course_root, check=True, capture_output=True, text=True, env={**os.environ, "PATH": path})
 
 
 @kernel

@@ -6,8 +6,14 @@ The models are tiny and untrained, built once for the module: every call here fa
 checks, before anything is compiled.
 """
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+import time
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -305,3 +311,116 @@ def test_the_main_command_prints_one_error_line_and_exits_with_2(tmp_path, monke
     assert "Traceback" not in err
     assert re.search(message, lines[0]), lines[0]
     assert not list(tmp_path.rglob("*.keras"))  # nothing was trained or saved
+
+
+# --- The course commands: the same one line, naming the argument or file at fault (issue 23) ------------
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTRUCTOR_NOTEBOOK = ROOT / "notebooks" / "01_dense_decoder.ipynb"
+INSTALL_INSTRUCTOR = 'pip install "vae_keras[instructor]"'
+
+
+def write_course(folder, course_toml='[course]\nrepository = "someone/fork"\nbranch = "main"\n', broken=False):
+    """A course folder: course.toml and notebooks/ with one instructor notebook (and a broken one if asked)."""
+    (folder / "notebooks").mkdir(parents=True)
+    (folder / "course.toml").write_text(course_toml)
+    shutil.copy(INSTRUCTOR_NOTEBOOK, folder / "notebooks")
+    if broken:
+        (folder / "notebooks" / "02_broken.ipynb").write_text("not json")
+    return folder
+
+
+def snapshot(folder):
+    """{relative path: bytes} of every file under folder."""
+    return {path.relative_to(folder): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+COURSE_CASES = [
+    (".", ["student-versions", "--source", "course/notebooks", "--output", "file"],
+     r"--output 'file' is a file, not a folder: choose another --output.* Received: --output='file'$"),
+    (".", ["student-versions", "--source", "course/notebooks", "--output", ""],
+     r"--output is empty: give a folder.* Received: --output=''$"),
+    (".", ["student-versions", "--source", "course/notebooks", "--output", "file/student"],
+     r"--output 'file/student' lies under the file '.*file', so it cannot be a folder"),
+    (".", ["student-versions", "--source", "course/notebooks", "--output", "occupied"],
+     r"--output 'occupied' already holds 1 file \(notes.txt\).* --force"),
+    (".", ["student-versions", "--source", "course/notebooks", "--output", "course/notebooks"],
+     r"--output must differ from the source folder and lie outside it .*Received: --output='course/notebooks'"),
+    (".", ["student-versions", "--source", "course/notebooks", "--output", "course/notebooks/student"],
+     r"--output must differ from the source folder .*Received: --output='course/notebooks/student'"),
+    (".", ["student-versions", "--source", "", "--output", "out"], r"--source is empty.* Received: --source=''$"),
+    (".", ["student-versions", "--source", "file", "--output", "out"],
+     r"--source 'file' is a file, not a folder of instructor notebooks"),
+    (".", ["student-versions", "--source", "broken/notebooks", "--output", "out"],
+     r"broken/course\.toml is not valid TOML \(Invalid value \(at line 2, column 14\)\)"),
+    (".", ["student-versions", "--source", "badnb/notebooks", "--output", "out"],
+     r"badnb/notebooks/02_broken\.ipynb is not a notebook nbformat can read"),
+    (".", ["student-versions", "--source", "course/notebooks", "--output", "out", "--install-from", "github.com/a/b"],
+     r"Expected --install-from as .* Received: --install-from='github.com/a/b'$"),
+    (".", ["handout", "file/handout", "--source", "{root}/notebooks", "--repository", "a/b"],
+     r"DIR 'file/handout' lies under the file '.*file', so it cannot be a folder"),
+    (".", ["handout", "", "--source", "{root}/notebooks"], r"DIR is empty.* Received: DIR=''$"),
+    (".", ["handout", "out", "--source", "broken/notebooks", "--repository", "a/b"],
+     r"broken/course\.toml is not valid TOML"),
+    ("broken", ["set-repo", "a/b"], r"course\.toml is not valid TOML \(Invalid value \(at line 2, column 14\)\)"),
+    ("badnb", ["set-repo", "a/b"], r"notebooks/02_broken\.ipynb is not a notebook nbformat can read"),
+]
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("cwd, argv, message", COURSE_CASES,
+                         ids=[f"{cwd}: {' '.join(arg or repr(arg) for arg in argv)}" for cwd, argv, _ in COURSE_CASES])
+def test_the_course_commands_print_one_error_line_exit_with_2_and_write_nothing(tmp_path, monkeypatch, capsys,
+                                                                               cwd, argv, message):
+    write_course(tmp_path / "course")
+    write_course(tmp_path / "broken", course_toml="[course]\nrepository = vae-keras/vae_keras\n")
+    write_course(tmp_path / "badnb", broken=True)
+    (tmp_path / "file").write_text("not a folder\n")
+    (tmp_path / "occupied").mkdir()
+    (tmp_path / "occupied" / "notes.txt").write_text("mine\n")
+    before = snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path / cwd)
+    assert main([arg.format(root=ROOT) for arg in argv]) == 2
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+    assert re.search(message, lines[0]), lines[0]
+    assert snapshot(tmp_path) == before and sorted(os.listdir(tmp_path)) == [
+        "badnb", "broken", "course", "file", "occupied"]  # nothing written, nothing half-written
+
+
+MISSING_TOOL_CASES = [
+    ("nbgrader", ["handout", "{tmp}/handout", "--source", "{root}/notebooks", "--repository", "a/b"]),
+    ("nbgrader", ["student-versions", "--source", "{root}/notebooks", "--output", "{tmp}/student"]),
+    ("nbformat", ["set-repo", "a/b"]),
+]
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("blocked, argv", MISSING_TOOL_CASES, ids=[argv[0] for _, argv in MISSING_TOOL_CASES])
+def test_a_missing_instructor_tool_is_named_with_its_install_command_before_any_work(tmp_path, blocked, argv):
+    """As on Colab with the library installed by a notebook's first cell: nbgrader (or nbformat) is missing. The
+    command says so at once, naming the install command: no wheel is built, no backend loaded, nothing written."""
+    course = write_course(tmp_path / "course")
+    before = snapshot(tmp_path)
+    script = "\n".join([
+        "import sys",
+        f"sys.modules[{blocked!r}] = None  # import {blocked} now fails, as where it is not installed",
+        "from vae_keras.course import assignments",
+        "assignments.build_wheel = lambda *args, **kwargs: sys.exit('built a wheel before checking the tools')",
+        "from vae_keras.__main__ import _hide_native_logs, main",
+        "_hide_native_logs()  # as python -m vae_keras does: the backend's C++ log lines are not the command's",
+        "status = main(sys.argv[1:])",
+        "sys.exit('loaded a backend, which takes seconds' if 'keras' in sys.modules else status)",
+    ])
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", script, *(a.format(tmp=tmp_path, root=ROOT) for a in argv)],
+                            cwd=course, capture_output=True, text=True, timeout=300)
+    elapsed = time.monotonic() - start
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.stderr, result.stderr
+    assert f"{blocked} is not installed" in lines[0] and INSTALL_INSTRUCTOR in lines[0], lines[0]
+    assert snapshot(tmp_path) == before
+    assert elapsed < 60, f"the command took {elapsed:.0f} s to say that {blocked} is missing"

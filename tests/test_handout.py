@@ -9,15 +9,19 @@ leave Colab's TensorFlow and Keras as they are. These tests only read files: no 
 """
 
 import argparse
+import ast
 import contextlib
+import importlib.metadata
 import io
 import re
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
+from packaging.requirements import Requirement
 
 from vae_keras.course import assignments, commands
 from vae_keras.course.repository import colab_url, wheel_install_target
@@ -241,9 +245,93 @@ def test_readme_opens_each_notebook_and_says_how_to_hand_in(handout):
     assert readme.startswith(assignments.HANDOUT_MARK)
     for name in NAMES:
         assert colab_url(REPOSITORY, BRANCH, f"notebooks/{name}") in readme
-    assert f"pip install tensorflow jupyterlab wheels/{wheel_of(folder).name}" in readme
+    assert f"pip install tensorflow jupyterlab ipywidgets wheels/{wheel_of(folder).name}" in readme
     assert "YOUR ANSWER HERE" in readme and "Download .ipynb" in readme
     assert f"{REPOSITORY}@{BRANCH}" in printed and "private" in printed
+
+
+# Import names whose distribution on PyPI is named otherwise.
+DISTRIBUTIONS = {"sklearn": "scikit-learn", "IPython": "ipython", "PIL": "pillow", "yaml": "pyyaml",
+                 "cv2": "opencv-python", "skimage": "scikit-image"}
+# Keras's other backends: the library imports them only when they are the backend in use; the line installs
+# TensorFlow (which notebook 01 imports itself).
+OTHER_BACKENDS = {"jax", "torch"}
+
+
+def imports(source):
+    """The top-level names of the absolute imports in Python source (IPython's %magics and !shell lines aside)."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    found = set()
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return found
+
+
+def notebook_imports():
+    """{distribution: a module that imports it} for what the notebooks import, followed through the library:
+    each library module a notebook imports counts with every import it makes, in functions too (optional
+    imports such as ipywidgets sit there)."""
+    todo = [(name, path.name) for path in NOTEBOOKS for cell in nbformat.read(path, as_version=4).cells
+            if cell.cell_type == "code" for name in imports(cell.source)]
+    seen, needed = set(), {}
+    while todo:
+        name, where = todo.pop()
+        top = name.split(".")[0]
+        if top == "vae_keras":
+            module = ROOT.joinpath(*name.split("."))
+            path = module.with_suffix(".py") if module.with_suffix(".py").is_file() else module / "__init__.py"
+            if path.is_file() and path not in seen:
+                seen.add(path)
+                todo += [(other, path.relative_to(ROOT).as_posix()) for other in imports(path.read_text())]
+        elif top not in sys.stdlib_module_names and top not in OTHER_BACKENDS:
+            needed.setdefault(DISTRIBUTIONS.get(top, top), where)
+    return needed
+
+
+def canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_with(names):
+    """The distributions that installing `names` installs, by this environment's metadata (what pip resolves)."""
+    todo, found = [canonical(name) for name in names], set()
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found.add(name)
+        try:
+            requirements = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for text in requirements:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(canonical(requirement.name))
+    return found
+
+
+def test_readme_install_line_installs_every_package_the_notebooks_import(handout):
+    """Issue 26: the local install line must get the notebooks running, ipywidgets (notebook 04's explorer) too.
+    The wheel counts with its own requirements (vae_keras pulls in keras, numpy, scipy, matplotlib,
+    scikit-learn), and every package with what it requires (jupyterlab pulls in IPython)."""
+    folder, _ = handout
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    [line] = [line for line in readme.splitlines() if line.startswith("pip install ")]
+    named = line.split()[2:]
+    [wheel] = [name for name in named if name.endswith(".whl")]
+    with zipfile.ZipFile(folder / wheel) as archive:
+        metadata = archive.read(next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    requires = [Requirement(line.split(":", 1)[1]) for line in metadata.splitlines()
+                if line.startswith("Requires-Dist:")]
+    covered = installed_with([name for name in named if name != wheel] + [r.name for r in requires if r.marker is None])
+    needed = notebook_imports()
+    assert {"ipywidgets", "scikit-learn", "tensorflow", "keras"} <= needed.keys(), needed  # the scan sees them
+    missing = {name: where for name, where in needed.items() if canonical(name) not in covered}
+    assert not missing, f"the README's install line ({line}) misses (distribution: imported by): {missing}"
 
 
 def test_relative_links_resolve_inside_the_handout(handout):
@@ -319,3 +407,21 @@ def test_without_repository_it_points_at_course_toml_and_says_so(handout, tmp_pa
     assert f"course.toml's {settings['repository']}" in printed and "--repository OWNER/NAME" in printed
     badge = nbformat.read(tmp_path / "out" / "notebooks" / NAMES[0], as_version=4).cells[0].source
     assert colab_url(settings["repository"], settings["branch"], f"notebooks/{NAMES[0]}") in badge
+
+
+def test_regenerating_never_replaces_a_notebook_that_holds_answers(handout, tmp_path, monkeypatch):
+    """An instructor notebook copied into a hand-out by mistake is named and left alone, before any wheel is built."""
+    folder, _ = handout
+    earlier = tmp_path / "clone"
+    shutil.copytree(folder, earlier)
+    shutil.copy(ROOT / "notebooks" / NAMES[0], earlier / "notebooks" / NAMES[0])
+    before = {path: path.read_bytes() for path in earlier.rglob("*") if path.is_file()}
+
+    def no_wheel(root, output, readme):
+        raise AssertionError("a wheel was built before the hand-out folder was checked")
+
+    monkeypatch.setattr(assignments, "build_wheel", no_wheel)
+    status, printed, errors = run_handout(earlier, repository=REPOSITORY, branch=BRANCH)
+    assert status == 2 and printed == "" and len(errors.splitlines()) == 1, errors
+    assert f"notebooks/{NAMES[0]}" in errors and "holds solutions, hidden tests or a mark scheme" in errors
+    assert {path: path.read_bytes() for path in earlier.rglob("*") if path.is_file()} == before

@@ -160,6 +160,32 @@ def test_set_repo_updates_course_toml(tmp_path, monkeypatch, capsys):
     assert "someone/fork@dev" in capsys.readouterr().out
 
 
+def test_set_repo_counts_what_it_rewrote_in_words(tmp_path, monkeypatch, capsys):
+    import nbformat
+
+    (tmp_path / "course.toml").write_text('[course]\nrepository = "vae-keras/vae_keras"\nbranch = "main"\n')
+    badge = ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+             "(https://colab.research.google.com/github/vae-keras/vae_keras/blob/main/notebooks/01_a.ipynb)")
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(badge)]),
+                   tmp_path / "notebooks" / "01_a.ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert main(["set-repo", "someone/fork"]) == 0
+    out = capsys.readouterr().out
+    assert "rewrote 1 notebook." in out and "1 notebooks" not in out, out
+    assert main(["set-repo", "someone/fork"]) == 0
+    assert "rewrote 0 notebooks." in capsys.readouterr().out
+
+
+def test_student_versions_help_explains_where_students_install_from_and_force(capsys):
+    with pytest.raises(SystemExit):
+        main(["student-versions", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for words in ("--install-from URL", "--force", "beside the notebooks", "must be public", "--source",
+                  "new or empty folder", "never replaced"):
+        assert words in out, words
+
+
 @pytest.mark.tensorflow_only  # it runs TensorFlow in a subprocess, whatever the backend of the suite
 def test_the_command_shows_only_its_own_output_unless_asked_for_the_backends_logs(tmp_path):
     """TensorFlow writes C++ log lines to the stderr file on import; the command hides them by default."""

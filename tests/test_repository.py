@@ -185,16 +185,81 @@ def test_set_repository_rewrites_badges_and_install_cells(tmp_path):
     notebook = write_notebook(tmp_path / "notebooks" / "01_dense_decoder.ipynb")
     student = write_notebook(tmp_path / "student" / "01_dense_decoder.ipynb",
                              badge_path="notebooks/01_dense_decoder.ipynb")
+    student_before = student.read_bytes()
     assert notebook_problems(notebook, tmp_path, "vae-keras/vae_keras", "main") == []
 
     changed = repository.set_repository("someone/my-fork", branch="dev", root=tmp_path)
 
-    assert sorted(map(Path, changed)) == [notebook, student]
+    assert sorted(map(Path, changed)) == [notebook]
     assert repository.read_course_settings(tmp_path) == {"repository": "someone/my-fork", "branch": "dev"}
     assert notebook_problems(notebook, tmp_path, "someone/my-fork", "dev") == []
-    assert notebook_problems(student, tmp_path, "someone/my-fork", "dev") == []  # points to its own copy
+    # student copies install from where student-versions was told (issue 26): set-repo leaves them alone
+    assert student.read_bytes() == student_before
     third_cell = nbformat.read(notebook, as_version=4).cells[2].source
     assert third_cell == "print('git+https://github.com/ is not a repository here')"
+
+
+def test_set_repository_keeps_the_rest_of_course_toml(tmp_path):
+    """set-repo changes the two settings, not the file: comments and other settings stay (issue 23)."""
+    (tmp_path / "course.toml").write_text(
+        '# Our course, spring term.\n[course]\n# where the badges point\n'
+        'repository = "vae-keras/vae_keras"  # upstream\nbranch = "main"\nterm = "spring"\n\n'
+        '[grading]\nlate_penalty = 0.1\n')
+    repository.set_repository("someone/fork", branch="dev", root=tmp_path)
+    assert (tmp_path / "course.toml").read_text() == (
+        '# Our course, spring term.\n[course]\n# where the badges point\n'
+        'repository = "someone/fork"  # upstream\nbranch = "dev"\nterm = "spring"\n\n[grading]\nlate_penalty = 0.1\n')
+    (tmp_path / "course.toml").write_text('[grading]\nlate_penalty = 0.1\n')  # no [course] table yet
+    repository.set_repository("someone/fork", branch="dev", root=tmp_path)
+    assert repository.read_course_settings(tmp_path) == {"repository": "someone/fork", "branch": "dev"}
+    assert (tmp_path / "course.toml").read_text().startswith('[grading]\nlate_penalty = 0.1\n')
+
+
+def test_set_repository_checks_every_file_before_writing_any(tmp_path):
+    write_course_toml(tmp_path)
+    write_notebook(tmp_path / "notebooks" / "01_a.ipynb")
+    (tmp_path / "notebooks" / "02_b.ipynb").write_text('{"cells": 3}')
+    before = snapshot(tmp_path)
+    with pytest.raises(ValueError, match=r"02_b\.ipynb is not a notebook nbformat can read \(TypeError"):
+        repository.set_repository("someone/fork", root=tmp_path)
+    assert snapshot(tmp_path) == before
+    (tmp_path / "notebooks" / "02_b.ipynb").unlink()
+    (tmp_path / "course.toml").write_text('[course]\nrepository = "a/b\n')
+    before = snapshot(tmp_path)
+    with pytest.raises(ValueError, match=r"course\.toml is not valid TOML \(.*line 2"):
+        repository.set_repository("someone/fork", root=tmp_path)
+    assert snapshot(tmp_path) == before
+
+
+def test_replace_files_leaves_nothing_behind_when_one_cannot_be_written(tmp_path):
+    (tmp_path / "file").write_text("in the way")
+    (tmp_path / "kept.txt").write_text("old")
+    before = snapshot(tmp_path)
+    with pytest.raises(OSError):
+        repository.replace_files({tmp_path / "kept.txt": "new", tmp_path / "new" / "deep" / "a.txt": "a",
+                                  tmp_path / "file" / "b.txt": b"b"})
+    assert snapshot(tmp_path) == before and sorted(os.listdir(tmp_path)) == ["file", "kept.txt"]
+    repository.replace_files({tmp_path / "kept.txt": "new", tmp_path / "new" / "a.txt": b"a"})
+    assert (tmp_path / "kept.txt").read_text() == "new" and (tmp_path / "new" / "a.txt").read_bytes() == b"a"
+    assert oct((tmp_path / "new" / "a.txt").stat().st_mode & 0o777) == oct(0o666 & ~current_umask())
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_point_notebook_can_remove_the_badge_and_note_the_install(tmp_path):
+    """The student-facing copies: no badge (it would open the course repository), an install cell that says what
+    it installs."""
+    notebook = nbformat.read(write_notebook(tmp_path / "notebooks" / "01_a.ipynb"), as_version=4)
+    assert repository.point_notebook(notebook, "https://example.org/w.whl", badge=None, note="# Get w.whl first.")
+    badge, install, other = notebook.cells
+    assert badge.source == "# A title\n\nLearning objectives:\n- one"
+    assert install.source == "# Get w.whl first.\n" + INSTALL_CELL.format(repository="x", branch="y").replace(
+        "git+https://github.com/x@y", "https://example.org/w.whl")
+    assert other.source == "print('git+https://github.com/ is not a repository here')"
 
 
 def test_set_repository_twice_changes_nothing_the_second_time(tmp_path):

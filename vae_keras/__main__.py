@@ -35,17 +35,19 @@ def main(argv=None):
         The exit status: 0; 2 for a user error (after one ``error:`` line on stderr), as for
         argparse's own errors; 1 for a training run that diverged.
     """
+    from vae_keras.course import commands as course_commands  # the program may use both packages
+
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(prog="python -m vae_keras", description=__doc__.splitlines()[0])
     parser.add_argument("--backend-logs", action="store_true",
                         help="show the backend's own log lines (TensorFlow's C++ logs), hidden by default")
     commands = parser.add_subparsers(dest="command", required=True)
-    _add_train_arguments(commands.add_parser(
-        "train", help="train a VAE, print its test ELBO, save the model and figures",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter, allow_abbrev=False))
-    from vae_keras.course import commands as course_commands  # the program may use both packages
-
+    # The train parser's choices import Keras and its backend; the course commands need neither.
+    if next((word for word in argv if not word.startswith("-")), None) not in course_commands.COMMANDS:
+        _add_train_arguments(commands.add_parser(
+            "train", help="train a VAE, print its test ELBO, save the model and figures",
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter, allow_abbrev=False))
     course_commands.add_commands(commands)
-    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)  # --backend-logs acts below, before the backend loads
     args.given = {word.split("=")[0] for word in argv if word.startswith("--")}  # the flags the user wrote
     if args.command in course_commands.COMMANDS:
