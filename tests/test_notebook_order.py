@@ -46,12 +46,12 @@ def test_cells_spread_over_workers_fail_with_a_message_that_names_the_fix(notebo
     assert "did not run the notebook's earlier cells" in output and "--dist loadscope" in output, output
 
 
-@pytest.mark.parametrize("options", [("-n", "2", "--dist", "loadscope"), ("-p", "no:xdist")],
-                         ids=["loadscope", "without-xdist"])
-def test_the_suite_scheduling_keeps_a_notebook_in_one_kernel(notebook_folder, options):
-    if "loadscope" in options:
-        pytest.importorskip("xdist")
-    status, output = run_pytest(notebook_folder, *options)
+def test_without_xdist_a_notebook_runs_in_order_in_one_kernel(notebook_folder):
+    """(Under `--dist loadscope` the suite itself is the test: every notebook's cells run with this plugin.)"""
+    status, output = run_pytest(notebook_folder, "-p", "no:xdist")
     assert status == 0, output
     assert "6 passed" in output, output
 
+
+def test_the_suite_itself_runs_with_the_plugin(request):
+    assert request.config.pluginmanager.has_plugin("tests.notebook_order")
