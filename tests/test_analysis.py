@@ -253,8 +253,11 @@ def test_importance_weighted_estimates_standard_error_shrinks_like_one_over_root
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"ks": []}, "positive numbers of samples"),
-    ({"ks": [0, 10]}, "positive numbers of samples"),
+    ({"ks": []}, r"Expected ks as a positive int or a sequence of them, e.g. 100 or \[1, 10, 100\]. Received: ks=\[\]"),
+    ({"ks": [0, 10]}, r"Received: ks=\[0, 10\]"),
+    ({"ks": 0}, r"Received: ks=0"),
+    ({"ks": "10"}, r"Received: ks='10'"),
+    ({"ks": [1.5]}, r"Received: ks=\[1.5\]"),
     ({"ks": [1, 3, 10]}, "must divide the largest"),
     ({"ks": [1, 10], "replicates": 1}, "replicates >= 2"),
 ])
@@ -262,6 +265,13 @@ def test_importance_weighted_estimates_refuses_what_it_cannot_estimate(small_vae
     vae, x = small_vae_and_images
     with pytest.raises(ValueError, match=message):
         analysis.importance_weighted_estimates(vae, x, **kwargs)
+
+
+def test_importance_weighted_estimates_take_one_k_as_an_int(small_vae_and_images):
+    vae, x = small_vae_and_images
+    one = analysis.importance_weighted_estimates(vae, x, ks=4, replicates=2, seed=0)
+    listed = analysis.importance_weighted_estimates(vae, x, ks=[4], replicates=2, seed=0)
+    assert list(one) == [4] and one[4]["nll"] == listed[4]["nll"]
 
 
 def test_importance_weighted_estimates_refuses_grey_images_for_a_bernoulli_model(small_vae_and_images):

@@ -53,7 +53,7 @@ def test_check_differ_wants_every_image_distinct():
     checks.check_differ(images)
     with fails_with("only 3 of the 4 samples differ; expected all to differ"):
         checks.check_differ(np.concatenate([images[:3], images[:1]]))
-    with fails_with("expected at least two samples; got 1"):
+    with fails_with("expected at least two samples to compare. Received: len(images)=1"):
         checks.check_differ(images[:1])
 
 

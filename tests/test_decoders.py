@@ -7,7 +7,7 @@ from keras import ops
 
 from vae_keras.course import checks
 from vae_keras.decoders import build_conv_decoder, build_dense_decoder
-from vae_keras.heads import HEADS
+from vae_keras.heads import HEADS, head_of
 from vae_keras.layers import ACTIVATIONS
 
 KINDS = {
@@ -154,3 +154,17 @@ def test_dense_decoder_rejects_unknown_head():
 def test_bad_dense_decoder_arguments_raise_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
         build_dense_decoder(2, **kwargs)
+
+
+@pytest.mark.parametrize("head", HEADS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_decoder_names_its_head_in_its_config(kind, head):
+    decoder = KINDS[kind](head=head)
+    assert head_of(decoder) is HEADS[head]
+    assert head_of(keras.Model.from_config(decoder.get_config())) is HEADS[head]  # what a saved model holds
+
+
+def test_a_decoder_of_your_own_has_no_known_head():
+    z = keras.Input(shape=(2,))
+    decoder = keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="sigmoid")(z)))
+    assert head_of(decoder) is None

@@ -37,3 +37,18 @@ def test_compile_vae_runs_one_step_per_call_on_torch_and_checks_its_rate():
     assert vae.steps_per_execution == (1 if keras.backend.backend() == "torch" else 4)
     with pytest.raises(ValueError, match="learning_rate must be a positive number. Received: learning_rate=-1"):
         compile_vae(vae, -1)
+
+
+def test_build_vae_refuses_a_likelihood_and_a_different_deprecated_alias():
+    with pytest.raises(ValueError, match=r"Received: likelihood='gaussian', reconstruction='bce'"):
+        vae_keras.build_vae(head="linear", likelihood="gaussian", reconstruction="bce")
+    with pytest.warns(DeprecationWarning, match=r"build_vae\(reconstruction=...\) is deprecated"):
+        vae = vae_keras.build_vae(head="linear", likelihood="gaussian", reconstruction="mse")
+    assert vae.likelihood.name == "gaussian"
+
+
+def test_build_vae_takes_the_head_from_the_decoder_it_builds():
+    vae = vae_keras.build_vae("conv", "transpose", head="tanh", seed=0)
+    assert (vae.head.name, vae.likelihood.name) == ("tanh", "gaussian")
+    with pytest.raises(ValueError, match=r"Received: head='tanh', likelihood='bernoulli'"):
+        vae_keras.build_vae(head="tanh", likelihood="bernoulli")

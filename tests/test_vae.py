@@ -11,7 +11,7 @@ import vae_keras
 from vae_keras import KLWarmup, datasets, heads, losses
 from vae_keras.callbacks import StopOnNonFiniteLoss
 from vae_keras.course import checks
-from vae_keras.decoders import build_dense_decoder
+from vae_keras.decoders import build_conv_decoder, build_dense_decoder
 from vae_keras.encoders import build_dense_encoder
 
 LOSS_NAMES = ("loss", "reconstruction_loss", "kl_loss")
@@ -217,6 +217,17 @@ def test_reconstruction_is_a_deprecated_alias_of_likelihood():
         assert vae.reconstruction == "gaussian"
     with pytest.warns(DeprecationWarning, match=r"build_vae\(reconstruction=...\) is deprecated"):
         assert vae_keras.build_vae(head="linear", reconstruction="mse").likelihood.name == "gaussian"
+
+
+def test_likelihood_and_its_deprecated_alias_given_together_must_agree():
+    encoder, decoder = build_dense_encoder(2), build_dense_decoder(2, head="linear")
+    with pytest.raises(ValueError, match=r"Pass the likelihood once, as likelihood=\.\.\. \(reconstruction= is its "
+                                         r"deprecated alias\)\. Received: likelihood='gaussian', "
+                                         r"reconstruction='bernoulli'"):
+        vae_keras.VAE(encoder, decoder, likelihood="gaussian", reconstruction="bernoulli")
+    with pytest.warns(DeprecationWarning, match=r"VAE\(reconstruction=...\) is deprecated"):
+        vae = vae_keras.VAE(encoder, decoder, likelihood="gaussian", reconstruction="mse")  # the same likelihood
+    assert vae.likelihood.name == "gaussian"
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -489,6 +500,57 @@ def test_a_head_that_cannot_give_the_likelihoods_parameters_is_refused_by_the_va
     with pytest.raises(ValueError, match=r"Received: head='linear', likelihood='continuous_bernoulli'"):
         vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head="linear"), head="linear",
                       likelihood="continuous_bernoulli")
+
+
+@pytest.mark.parametrize("decoder, likelihood", [
+    (lambda: build_dense_decoder(2, head="tanh"), "bernoulli"),
+    (lambda: build_dense_decoder(2, head="linear"), "continuous_bernoulli"),
+    (lambda: build_conv_decoder(2, upsampling="upsample", head="tanh"), "bce"),
+])
+def test_a_head_that_cannot_feed_the_likelihood_is_refused_when_the_vae_is_built_from_parts(decoder, likelihood):
+    decoder = decoder()
+    head = decoder.get_layer("output_head").get_config()["activation"]
+    encoder = build_dense_encoder(2)
+    with pytest.raises(ValueError, match=rf"Received: head='{head}', likelihood='{likelihood}'"):
+        vae_keras.VAE(encoder, decoder, likelihood=likelihood)
+    with pytest.raises(ValueError, match=rf"Received: head='{head}', likelihood='{likelihood}'"):
+        vae_keras.VAE(encoder, keras.Model.from_config(decoder.get_config()), likelihood=likelihood)  # a reloaded one
+
+
+def test_the_vae_reads_the_head_from_its_decoder_and_defaults_to_its_likelihood():
+    vae = vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2, head="tanh"))
+    assert vae.head is heads.HEADS["tanh"] and vae.likelihood.name == "gaussian"
+    assert vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2)).likelihood.name == "bernoulli"
+    with pytest.raises(ValueError, match=r"head= must name the decoder's own head, or be left out: .* "
+                                         r"Received: head='tanh', a decoder with a 'sigmoid' head"):
+        vae_keras.VAE(build_dense_encoder(2), build_dense_decoder(2), head="tanh", likelihood="gaussian")
+
+
+def test_check_pairing_false_builds_a_mismatched_vae_with_a_warning_and_keeps_it_in_its_config():
+    encoder, decoder = build_dense_encoder(2), build_dense_decoder(2, head="tanh")
+    with pytest.warns(UserWarning, match=r"check_pairing=False: .*'bernoulli' likelihood needs decoder outputs in "
+                                         r"\(0, 1\), but a 'tanh' head produces values in \(-1, 1\)"):
+        vae = vae_keras.VAE(encoder, decoder, likelihood="bernoulli", check_pairing=False)
+    assert (vae.head.name, vae.likelihood.name, vae.check_pairing) == ("tanh", "bernoulli", False)
+    assert vae.get_config()["check_pairing"] is False
+    with pytest.warns(UserWarning, match="check_pairing=False"):
+        assert vae_keras.VAE.from_config(vae.get_config()).check_pairing is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # a pair that fits: no warning, with or without the check
+        assert vae_keras.VAE(encoder, build_dense_decoder(2), check_pairing=False).likelihood.name == "bernoulli"
+    with pytest.raises(ValueError, match="check_pairing must be True or False. Received: check_pairing='no'"):
+        vae_keras.VAE(encoder, decoder, likelihood="gaussian", check_pairing="no")
+
+
+def test_a_decoder_without_a_known_head_gets_the_likelihoods_data_check():
+    z = keras.Input(shape=(2,))
+    decoder = keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="tanh")(z)))
+    vae = vae_keras.VAE(build_dense_encoder(2), decoder, likelihood="bernoulli")  # its head is not known: no pairing
+    assert vae.head is None
+    vae.compile(optimizer="adam")
+    with pytest.raises(ValueError, match=r"Expected x with values in \[0, 1\]\. .* Received: x with values in "
+                                         r"\[-1, 1\]"):
+        vae.fit(np.linspace(-1, 1, 4 * 784, dtype="float32").reshape(4, 28, 28, 1), epochs=1, verbose=0)
 
 
 @pytest.mark.parametrize("value", [1.0000001, -1e-7])

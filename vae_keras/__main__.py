@@ -243,12 +243,12 @@ def check_train_arguments(args):
             raise ValueError(f"--reference {args.reference} trains a fixed model (architecture, Bernoulli likelihood, "
                              f"beta 1), so {', '.join(ignored)} would be ignored: drop them, or drop --reference. "
                              f"Received: --reference={args.reference}")
-        likelihood, head, _ = validation.check_likelihood_options("bernoulli", "sigmoid", binarize=True)
+        likelihood, head, _ = heads.check_likelihood_options("bernoulli", "sigmoid", binarize=True)
         return Run(args, head, likelihood, binarize=True, sigma=None)
     likelihood = args.likelihood or heads.get_head(args.head).likelihood
     flags = {"likelihood": "--likelihood", "sigma": "--sigma", "learn_sigma": "--learn-sigma"}
-    likelihood, head, sigma = validation.check_likelihood_options(likelihood, args.head, sigma=args.sigma,
-                                                                  learn_sigma=args.learn_sigma, names=flags)
+    likelihood, head, sigma = heads.check_likelihood_options(likelihood, args.head, sigma=args.sigma,
+                                                             learn_sigma=args.learn_sigma, names=flags)
     if head.pixel_mean is None and args.max_train == 1:
         raise ValueError(f"--head {head.name} standardises the data with the training images' mean and std, "
                          "which needs --max-train >= 2. Received: --max-train=1")

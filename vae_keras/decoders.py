@@ -4,7 +4,8 @@ The shape is (28, 28, 1) for the course's images, or (features,) for a table (de
 
 Each decoder mirrors an encoder: where the encoder narrows, the decoder widens. Its last
 layer, the output head, matches the range of the data it must produce; `vae_keras.heads`
-holds what each head implies (data range, likelihood, scaling).
+holds what each head implies (data range, likelihood, scaling). That layer is named
+`heads.HEAD_LAYER`, so the decoder's config (saved with it) says its head: `heads.head_of(decoder)`.
 """
 
 import math
@@ -13,7 +14,7 @@ import keras
 from keras import layers
 
 from vae_keras.datasets import IMAGE_SHAPE
-from vae_keras.heads import HEADS
+from vae_keras.heads import HEAD_LAYER, HEADS
 from vae_keras.layers import ACTIVATIONS, kernel_initializers
 from vae_keras.validation import (
     check_choice,
@@ -57,7 +58,7 @@ def build_dense_decoder(latent_dim=2, image_shape=IMAGE_SHAPE, hidden_units=(256
     for units in hidden_units:
         h = layers.Dense(units, activation=activation, kernel_initializer=next(kernels))(h)
     h = layers.Dense(math.prod(image_shape), name="logits", kernel_initializer=next(kernels))(h)
-    h = layers.Activation(head, name="output_head")(h)
+    h = layers.Activation(head, name=HEAD_LAYER)(h)
     images = layers.Reshape(image_shape, name="images")(h)
     return keras.Model(z, images, name=name)
 
@@ -114,5 +115,5 @@ def build_conv_decoder(latent_dim=2, image_shape=IMAGE_SHAPE, filters=(64, 32), 
             h = layers.UpSampling2D(2)(h)
             h = layers.Conv2D(n, 3, padding="same", activation=activation, kernel_initializer=next(kernels))(h)
     h = layers.Conv2D(image_shape[-1], 3, padding="same", name="logits", kernel_initializer=next(kernels))(h)
-    images = layers.Activation(head, name="output_head")(h)
+    images = layers.Activation(head, name=HEAD_LAYER)(h)
     return keras.Model(z, images, name=name)

@@ -1,14 +1,11 @@
 """Ready-made VAEs: pick an encoder, a decoder and an output head by name."""
 
-import warnings
-
 import keras
 
 from vae_keras.decoders import build_conv_decoder, build_dense_decoder
 from vae_keras.encoders import build_conv_encoder, build_dense_encoder
-from vae_keras.heads import get_head
 from vae_keras.vae import VAE
-from vae_keras.validation import check_choice, check_positive_int, check_positive_number
+from vae_keras.validation import check_choice, check_likelihood_alias, check_positive_int, check_positive_number
 
 ENCODERS = ("dense", "conv")
 DECODERS = ("dense", "transpose", "upsample")
@@ -25,7 +22,7 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", li
         latent_dim: size of z, a positive int.
         head: the decoder's output head, one of `vae_keras.heads.HEADS`.
         likelihood: the likelihood p(x|z) (see `VAE`); by default the one the head is matched to.
-        reconstruction: deprecated alias of `likelihood`.
+        reconstruction: deprecated alias of `likelihood`; given with it, the two must agree.
         beta, binarize, sigma, learn_sigma: as for `VAE`.
         activation: the hidden layers' activation.
         learning_rate: Adam's learning rate, a positive number or a schedule (see `cosine_decay`).
@@ -38,11 +35,7 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", li
     check_choice(encoder, ENCODERS, "encoder")
     check_choice(decoder, DECODERS, "decoder")
     _check_learning_rate(learning_rate)
-    if reconstruction is not None:
-        warnings.warn("build_vae(reconstruction=...) is deprecated: pass likelihood=... instead.",
-                      DeprecationWarning, stacklevel=2)
-        likelihood = reconstruction
-    likelihood = likelihood or get_head(head).likelihood  # VAE checks that the two fit, with the head given
+    likelihood = check_likelihood_alias(likelihood, reconstruction, "build_vae")
     if encoder == "dense":
         enc = build_dense_encoder(latent_dim, activation=activation, seed=seed)
     else:
@@ -51,8 +44,8 @@ def build_vae(encoder="dense", decoder="dense", latent_dim=2, head="sigmoid", li
         dec = build_dense_decoder(latent_dim, activation=activation, head=head, seed=seed)
     else:
         dec = build_conv_decoder(latent_dim, upsampling=decoder, activation=activation, head=head, seed=seed)
-    vae = VAE(enc, dec, likelihood=likelihood, beta=beta, binarize=binarize, sigma=sigma,
-              learn_sigma=learn_sigma, seed=seed, head=head)
+    vae = VAE(enc, dec, likelihood=likelihood, beta=beta, binarize=binarize, sigma=sigma,  # the head: dec's own
+              learn_sigma=learn_sigma, seed=seed)
     return compile_vae(vae, learning_rate)
 
 

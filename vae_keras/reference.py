@@ -54,7 +54,7 @@ def reference_dense_vae(latent_dim=50, seed=None, learning_rate=1e-3, hidden_uni
     encoder = build_dense_encoder(latent_dim, hidden_units=hidden_units, activation=activation, seed=seed)
     decoder = build_dense_decoder(latent_dim, hidden_units=tuple(reversed(hidden_units)),
                                   activation=activation, head="sigmoid", seed=seed)
-    return compile_vae(VAE(encoder, decoder, likelihood="bernoulli", head="sigmoid", binarize=True, seed=seed,
+    return compile_vae(VAE(encoder, decoder, likelihood="bernoulli", binarize=True, seed=seed,
                            name="reference_dense_vae"), learning_rate, steps_per_execution)
 
 
@@ -89,7 +89,7 @@ def reference_conv_vae(latent_dim=32, seed=None, learning_rate=1e-3, activation=
     decoder = build_conv_decoder(latent_dim, filters=(64, 64, 32, 32), strides=(1, 2, 1, 2),
                                  upsampling="transpose", dense_units=256, activation=activation,
                                  head="sigmoid", seed=seed)
-    return compile_vae(VAE(encoder, decoder, likelihood="bernoulli", head="sigmoid", binarize=True, seed=seed,
+    return compile_vae(VAE(encoder, decoder, likelihood="bernoulli", binarize=True, seed=seed,
                            name="reference_conv_vae"), learning_rate, steps_per_execution)
 
 

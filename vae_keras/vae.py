@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from vae_keras import jax_scan, losses, validation
+from vae_keras import heads, jax_scan, losses, validation
 from vae_keras.callbacks import with_non_finite_stop
 from vae_keras.devices import noise_of_this_replica, replicas
 
@@ -31,26 +31,29 @@ class VAE(keras.Model):
     Args:
         encoder: a Keras model, x (batch, *shape) -> [z_mean, z_log_var, z], each (batch, latent_dim).
         decoder: a Keras model, z (batch, latent_dim) -> x̂ (batch, *shape).
-        likelihood: p(x|z), a name in `losses.LIKELIHOODS` or `losses.ALIASES`.
+        likelihood: p(x|z), a name in `losses.LIKELIHOODS` or `losses.ALIASES`; by default the one
+            matched to the decoder's head, "bernoulli" when its head is not known.
         beta: weight of the KL term, >= 0 (1 gives the ELBO).
         binarize: draw x ~ Bernoulli(x) afresh at every training step; Bernoulli only.
         sigma, learn_sigma: the Gaussian's σ (default `losses.DEFAULT_SIGMA`); learned: "scalar", "per_feature".
         seed: seeds the binarization noise: None or an int >= 0.
         scan_steps: on JAX, whether `steps_per_execution > 1` runs as one `lax.scan`: "auto", True, False.
-        head: the decoder's head, a name in `heads.HEADS` (`build_vae` passes it); None for your own decoder.
-        reconstruction: deprecated alias of `likelihood`.
+        head: the decoder's head, a name in `heads.HEADS`, read from a decoder built by `vae_keras.decoders`;
+            name it for a decoder of your own, or leave it None (its head is then not known).
+        check_pairing: False builds a model whose head cannot feed its likelihood (e.g. a tanh head
+            and a Bernoulli likelihood), with a UserWarning instead of a ValueError: a mismatch on purpose.
+        reconstruction: deprecated alias of `likelihood`; given with it, the two must agree.
     """
 
-    def __init__(self, encoder, decoder, likelihood="bernoulli", beta=1.0, binarize=False, sigma=None,
-                 learn_sigma=None, seed=None, scan_steps="auto", head=None, reconstruction=None, **kwargs):
+    def __init__(self, encoder, decoder, likelihood=None, beta=1.0, binarize=False, sigma=None, learn_sigma=None,
+                 seed=None, scan_steps="auto", head=None, check_pairing=True, reconstruction=None, **kwargs):
         super().__init__(**kwargs)
-        if reconstruction is not None:
-            warnings.warn("VAE(reconstruction=...) is deprecated: pass likelihood=... instead.", DeprecationWarning,
-                          stacklevel=2)
-            likelihood = reconstruction
-        self.likelihood, self.head, self.initial_sigma = validation.check_vae_arguments(
-            encoder, decoder, likelihood, head, beta, binarize, sigma, learn_sigma, seed, scan_steps)
-        self.encoder, self.decoder = encoder, decoder
+        likelihood = validation.check_likelihood_alias(likelihood, reconstruction, "VAE", stacklevel=2)
+        validation.check_vae_arguments(encoder, decoder, beta, seed, scan_steps)
+        self.likelihood, self.head, self.initial_sigma = heads.check_likelihood_options(
+            likelihood, heads.head_of(decoder, head), binarize, sigma, learn_sigma, check_pairing=check_pairing,
+            stacklevel=2)
+        self.encoder, self.decoder, self.check_pairing = encoder, decoder, check_pairing
         self.binarize, self.seed, self.scan_steps, self.learn_sigma = bool(binarize), seed, scan_steps, learn_sigma
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.initial_beta = float(beta)
@@ -212,7 +215,8 @@ class VAE(keras.Model):
                        "decoder": keras.saving.serialize_keras_object(self.decoder),
                        "likelihood": self.likelihood.name, "head": self.head and self.head.name,
                        "beta": self.initial_beta, "binarize": self.binarize, "sigma": self.initial_sigma,
-                       "learn_sigma": self.learn_sigma, "seed": self.seed, "scan_steps": self.scan_steps})
+                       "learn_sigma": self.learn_sigma, "seed": self.seed, "scan_steps": self.scan_steps,
+                       "check_pairing": self.check_pairing})
         return config
 
     @classmethod

@@ -14,7 +14,9 @@ that say which argument, what was expected, what was received, and the fix, e.g.
     vae_keras.datasets.to_unit_images. Received: x.dtype=uint8
 
 The VAE's own checks (`check_vae_arguments`, `check_model_data`, `check_fit_data`) are here too,
-so that `vae_keras.vae` holds the model and nothing else.
+so that `vae_keras.vae` holds the model and nothing else. What follows from its head and likelihood
+is checked in `vae_keras.heads`, which imports this module: `heads` builds on `datasets`, which
+builds on this module, so nothing here should import `heads`.
 """
 
 import math
@@ -290,62 +292,43 @@ def _range_advice(low, high, value_range):
 # --- What a VAE is given -----------------------------------------------------------------------
 
 
-def check_vae_arguments(encoder, decoder, likelihood, head, beta, binarize, sigma, learn_sigma, seed, scan_steps):
-    """Checks the arguments of `VAE(...)` together, and resolves the likelihood and head once.
+def check_vae_arguments(encoder, decoder, beta, seed, scan_steps):
+    """Checks the arguments of `VAE(...)` that do not concern the likelihood (`heads.check_likelihood_options`
+    checks those).
 
     Args:
         as for `vae_keras.VAE`.
-
-    Returns:
-        (likelihood, head, sigma), as `check_likelihood_options` gives them.
     """
     check_non_negative_number(beta, "beta")
     check_seed(seed)
     check_choice(scan_steps, ("auto", True, False), "scan_steps")
     check_parts_fit(encoder, decoder)
-    return check_likelihood_options(likelihood, head, binarize, sigma, learn_sigma)
 
 
-def check_likelihood_options(likelihood, head=None, binarize=False, sigma=None, learn_sigma=None, names=None):
-    """Resolves a likelihood and a head to their records, and checks what goes with them.
-
-    The rules: the head's outputs must be valid parameters of the likelihood
-    (`heads.check_pairing`); binarize needs a binary likelihood; sigma and learn_sigma need the
-    Gaussian. The main command calls this too, with its flags as `names`.
+def check_likelihood_alias(likelihood, reconstruction, caller, stacklevel=2):
+    """The likelihood, given as `likelihood=` or as its deprecated alias `reconstruction=` (a DeprecationWarning).
 
     Args:
-        likelihood: a name or alias in `losses.LIKELIHOODS` / `losses.ALIASES`.
-        head: a name in `heads.HEADS`, a `heads.Head`, or None (a decoder of your own).
-        binarize, sigma, learn_sigma: as for `vae_keras.VAE`.
-        names: how to call the arguments in messages, e.g. {"sigma": "--sigma"}; default their own names.
+        likelihood, reconstruction: what the caller was given: names or aliases, or None.
+        caller: the function's name, for the messages, e.g. "VAE".
+        stacklevel: where the DeprecationWarning points, counted from the caller of this function.
 
     Returns:
-        (likelihood, head, sigma): the `losses.Likelihood` record, the `heads.Head` record (None
-        when head is None), and the Gaussian's starting σ (None for the other likelihoods).
+        The likelihood's name as given, or None when neither was given.
     """
-    from vae_keras import heads, losses  # here, not at the top: heads imports datasets, which imports this module
+    if reconstruction is None:
+        return likelihood
+    from vae_keras import losses
 
-    name = {key: key for key in ("likelihood", "binarize", "sigma", "learn_sigma")} | dict(names or {})
-    likelihood = losses.get_likelihood(likelihood)
-    if head is not None:
-        head = heads.get_head(head.name if isinstance(head, heads.Head) else head)
-        heads.check_pairing(head.name, likelihood.name)  # e.g. a tanh head cannot give Bernoulli probabilities
-    check_bool(binarize, name["binarize"])
-    check_choice(learn_sigma, losses.SIGMA_SHAPES, name["learn_sigma"])
-    if binarize and not likelihood.binary:
-        raise ValueError(f"{name['binarize']}=True draws binary images, which only a binary likelihood models: use "
-                         f"{name['likelihood']}='bernoulli', or {name['binarize']}=False. "
-                         f"Received: {name['likelihood']}={likelihood.name!r}")
-    if not likelihood.has_sigma:
-        if sigma is not None or learn_sigma is not None:
-            raise ValueError(f"{name['sigma']} and {name['learn_sigma']} belong to the Gaussian likelihood: use "
-                             f"{name['likelihood']}='gaussian', or drop them. Received: "
-                             f"{name['likelihood']}={likelihood.name!r}, {name['sigma']}={sigma!r}, "
-                             f"{name['learn_sigma']}={learn_sigma!r}")
-        return likelihood, head, None
-    if sigma is None:
-        return likelihood, head, losses.DEFAULT_SIGMA
-    return likelihood, head, check_positive_number(sigma, name["sigma"])
+    if likelihood is not None and losses.get_likelihood(likelihood) != losses.get_likelihood(reconstruction):
+        raise ValueError(f"Pass the likelihood once, as likelihood=... (reconstruction= is its deprecated alias). "
+                         f"Received: likelihood={likelihood!r}, reconstruction={reconstruction!r}")
+    import warnings
+
+    warnings.warn(f"{caller}(reconstruction=...) is deprecated: pass likelihood=... instead.", DeprecationWarning,
+                  stacklevel=stacklevel + 1)
+    return reconstruction if likelihood is None else likelihood
+
 
 
 def check_parts_fit(encoder, decoder):

@@ -4,6 +4,8 @@ Each function takes Keras models or NumPy arrays and returns plain numbers or te
 `format_table` lays rows of numbers out for printing.
 """
 
+import numbers
+
 import keras
 import numpy as np
 from scipy.spatial.distance import pdist
@@ -357,7 +359,8 @@ def importance_weighted_estimates(vae, x, ks, replicates=2, seed=0, max_decodes=
         vae: a trained `VAE`.
         x: data (n, *shape), n >= 2, that the model's likelihood is a density of (binary images for
             the Bernoulli likelihood); checked with `evaluation.check_likelihood_data`.
-        ks: numbers of samples, positive ints, each dividing max(ks) (e.g. 1, 10, 100, 1000).
+        ks: the numbers of samples: a positive int (e.g. 100), or a sequence of them, each dividing
+            the largest (e.g. [1, 10, 100, 1000]).
         replicates: the groups of max(ks) samples per image, an int >= 2 (two give a standard error
             at the largest k too).
         seed: seeds NumPy's generator for the samples.
@@ -371,9 +374,11 @@ def importance_weighted_estimates(vae, x, ks, replicates=2, seed=0, max_decodes=
 
     from vae_keras import evaluation, losses
 
-    ks = sorted({int(k) for k in ks}) if ks is not None and len(ks) else []
-    if not ks or ks[0] < 1:
-        raise ValueError(f"Expected positive numbers of samples in ks. Received: ks={ks}")
+    listed = list(ks) if isinstance(ks, (list, tuple, np.ndarray)) else [ks] if isinstance(ks, numbers.Integral) else []
+    if not listed or any(isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1 for k in listed):
+        raise ValueError(f"Expected ks as a positive int or a sequence of them, e.g. 100 or [1, 10, 100]. "
+                         f"Received: ks={ks!r}")
+    ks = sorted({int(k) for k in listed})
     if any(ks[-1] % k for k in ks):
         raise ValueError(f"Each k must divide the largest, so that its samples split into whole groups. "
                          f"Received: ks={ks}")

@@ -97,7 +97,7 @@ def check_differ(images, name="samples"):
         AssertionError: when there are fewer than two images or two of them are identical.
     """
     flat = _numpy(images).reshape(len(images), -1)
-    assert len(flat) >= 2, f"expected at least two {name}; got {len(flat)}"
+    assert len(flat) >= 2, f"expected at least two {name} to compare. Received: len(images)={len(flat)}"
     distinct = len(np.unique(np.round(flat, 5), axis=0))
     assert distinct == len(flat), f"only {distinct} of the {len(flat)} {name} differ; expected all to differ"
 
