@@ -3,6 +3,12 @@
 Each code string replaces the whole solution cell. "right" answers are sound models the task's
 wording allows (other builders, hand-written Keras models, other heads of σ, other sizes) and must
 earn the points; "wrong" answers are mistakes students really make and must lose them.
+
+The capstone's training budget is 1,000 gradient steps (the notebook's STEP_BUDGET), counted from
+the iterations of every Keras optimizer made while the answer runs. With the 455 training rows, an
+epoch in batches of b rows is ceil(455 / b) steps: 8 for b = 64, 15 for b = 32, 29 for b = 16.
+One right answer spends the budget exactly (125 epochs of 8 steps), so that the boundary is tested
+on whatever machine runs the suite: the limit is a count, not the clock.
 """
 
 RIGHT = {
@@ -21,18 +27,20 @@ def fit_table_vae(u_train, seed):
     keras.utils.set_random_seed(seed)
     vae = vae_keras.VAE(encoder, decoder, likelihood="gaussian", learn_sigma="scalar", seed=seed)
     vae.compile(optimizer=keras.optimizers.Adam(2e-3))
-    vae.fit(u_train, epochs=80, batch_size=32, verbose=0)
+    vae.fit(u_train, epochs=60, batch_size=32, verbose=0)  # 60 epochs of 15 steps: 900 of the 1,000
     return vae
 ''',
-    "the library's builders, two latents, per-feature sigma, a cosine-decayed learning rate": '''
+    "the library's builders, two latents, per-feature sigma, a cosine decay over the whole budget of 1,000 steps": '''
 def fit_table_vae(u_train, seed):
     d = u_train.shape[1]
     encoder = encoders.build_dense_encoder(2, image_shape=(d,), hidden_units=(32, 16), activation="elu", seed=seed)
     decoder = decoders.build_dense_decoder(2, image_shape=(d,), hidden_units=(16, 32), activation="elu",
                                            head="linear", seed=seed)
     model = vae_keras.VAE(encoder, decoder, likelihood="gaussian", learn_sigma="per_feature", seed=seed)
-    epochs, batch_size = 100, 64
-    models.compile_vae(model, learning_rate=models.cosine_decay(5e-3, epochs, -(-len(u_train) // batch_size)))
+    batch_size = 64
+    steps_per_epoch = models.steps_per_epoch(len(u_train), batch_size)  # ceil(455 / 64) = 8
+    epochs = 1000 // steps_per_epoch  # 125 epochs: exactly 1,000 steps, all of the budget
+    models.compile_vae(model, learning_rate=models.cosine_decay(5e-3, epochs, steps_per_epoch))
     model.fit(u_train, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
     return model
 ''',
@@ -108,6 +116,27 @@ def fit_table_vae(u_train, seed):
     vae = models.compile_vae(vae_keras.VAE(encoder, decoder, likelihood="gaussian", sigma=1.0, seed=seed),
                              learning_rate=3e-3)
     vae.fit(u_train, epochs=60, batch_size=64, verbose=0)
+    return vae
+''',
+    "counts epochs, not steps: 40 epochs in batches of 16 are 1,160 gradient steps, past the budget": '''
+def fit_table_vae(u_train, seed):
+    d = u_train.shape[1]
+    encoder = encoders.build_dense_encoder(4, image_shape=(d,), hidden_units=(64,), seed=seed)
+    decoder = decoders.build_dense_decoder(4, image_shape=(d,), hidden_units=(64,), head="linear", seed=seed)
+    vae = models.compile_vae(vae_keras.VAE(encoder, decoder, likelihood="gaussian", learn_sigma="per_feature",
+                                           seed=seed), learning_rate=3e-3)
+    vae.fit(u_train, epochs=40, batch_size=16, verbose=0)
+    return vae
+''',
+    "two phases, recompiled in between: the returned optimizer shows 570 steps, the two together 1,140": '''
+def fit_table_vae(u_train, seed):
+    d = u_train.shape[1]
+    encoder = encoders.build_dense_encoder(4, image_shape=(d,), hidden_units=(64,), seed=seed)
+    decoder = decoders.build_dense_decoder(4, image_shape=(d,), hidden_units=(64,), head="linear", seed=seed)
+    vae = vae_keras.VAE(encoder, decoder, likelihood="gaussian", learn_sigma="per_feature", seed=seed)
+    for learning_rate in (3e-3, 1e-3):  # a fresh optimizer each time: its count starts again from 0
+        models.compile_vae(vae, learning_rate=learning_rate)
+        vae.fit(u_train, epochs=10, batch_size=8, verbose=0)  # 10 epochs of 57 steps
     return vae
 ''',
     "trained on the test rows": '''
