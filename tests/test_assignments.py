@@ -536,6 +536,35 @@ def test_nbgrader_sources_never_write_into_the_instructor_notebooks(course):
     assert snapshot(course / "notebooks") == before
 
 
+def test_nbgrader_sources_command_prints_what_it_wrote_and_refuses_as_the_other_commands(course):
+    status, printed, errors = run_command(["nbgrader-sources", "grading"])
+    assert status == 0 and errors == "", errors
+    notebook = os.path.join("grading", "source", "nb00", "00_synthetic.ipynb")
+    assert printed.startswith(f"Wrote 1 assignment to {os.path.join('grading', 'source')} "), printed
+    assert f"{notebook}: nb00, 1 exercise, 2 points; 1 written answer, 2 points" in printed
+    assert f"beside it: {WHEEL}" in printed and "nbgrader generate_assignment nb00" in printed
+    assert not re.search(r"\b1 (assignment|exercise|written answer|point)s\b", printed), printed  # plurals
+    assert (course / "grading" / "source" / "nb00" / WHEEL).is_file()
+    # again: refused without --force, naming the arguments as they are written on the command line
+    before = snapshot(course / "grading")
+    address = "https://example.org/course/vae_keras-0.1.0-py3-none-any.whl"
+    status, printed, errors = run_command(["nbgrader-sources", "grading", "--install-from", address])
+    assert status == 2 and printed == "" and len(errors.splitlines()) == 1, errors
+    assert re.fullmatch(r"error: COURSE_DIR '.*nb00' already holds 2 files \(.*\), so nothing was written\. Pass "
+                        r"--force .* Received: COURSE_DIR='grading'\n", errors), errors
+    assert snapshot(course / "grading") == before
+    # with --force: the earlier notebook replaced and listed, and student-versions' own warning for the address
+    status, printed, errors = run_command(["nbgrader-sources", "grading", "--install-from", address, "--force"])
+    assert status == 0, errors
+    assert f"Replaced 1 earlier file (--force):\n  {notebook}\n" in printed
+    assert f"installs the library from {address} on Colab" in printed
+    install = nbformat.read(course / notebook, as_version=4).cells[1].source
+    assert f'"vae_keras @ {address}"' in install and "Upload" not in install
+    [warning] = errors.splitlines()
+    assert warning.startswith("warning: ") and "must be public" in warning
+    assert warning == run_command(["student-versions", "--install-from", address])[2].strip()
+
+
 def test_nbgrader_generates_the_release_from_the_sources(course):
     """What nbgrader releases from `nbgrader_sources`: the student version, with its install cell, and the wheel."""
     assignments.nbgrader_sources(course)

@@ -362,6 +362,20 @@ COURSE_CASES = [
     (".", ["handout", "", "--source", "{root}/notebooks"], r"DIR is empty.* Received: DIR=''$"),
     (".", ["handout", "out", "--source", "broken/notebooks", "--repository", "a/b"],
      r"broken/course\.toml is not valid TOML"),
+    (".", ["nbgrader-sources", "file", "--source", "course/notebooks"],
+     r"COURSE_DIR 'file' is a file, not a folder: choose another COURSE_DIR.* Received: COURSE_DIR='file'$"),
+    (".", ["nbgrader-sources", "", "--source", "course/notebooks"], r"COURSE_DIR is empty.* Received: COURSE_DIR=''$"),
+    (".", ["nbgrader-sources", "graded", "--source", "course/notebooks"],
+     r"COURSE_DIR 'graded/source/nb01' already holds 1 file \(notes.txt\).* Pass --force .* "
+     r"Received: COURSE_DIR='graded'$"),
+    (".", ["nbgrader-sources", "course/notebooks", "--source", "course/notebooks", "--force"],
+     r"COURSE_DIR 'course/notebooks/source/nb01' must differ from the source folder and lie outside it "
+     r"\(--source='course/notebooks'\).* Received: COURSE_DIR='course/notebooks'$"),
+    (".", ["nbgrader-sources", "out", "--source", "file"], r"--source 'file' is a file, not a folder of instructor"),
+    (".", ["nbgrader-sources", "out", "--source", "occupied"], r"Expected instructor notebooks .* --source 'occupied'"),
+    (".", ["nbgrader-sources", "out", "--source", "broken/notebooks"], r"broken/course\.toml is not valid TOML"),
+    (".", ["nbgrader-sources", "out", "--source", "course/notebooks", "--install-from", "github.com/a/b"],
+     r"Expected --install-from as .* Received: --install-from='github.com/a/b'$"),
     ("broken", ["set-repo", "a/b"], r"course\.toml is not valid TOML \(Invalid value \(at line 2, column 14\)\)"),
     ("badnb", ["set-repo", "a/b"], r"notebooks/02_broken\.ipynb is not a notebook nbformat can read"),
 ]
@@ -378,6 +392,8 @@ def test_the_course_commands_print_one_error_line_exit_with_2_and_write_nothing(
     (tmp_path / "file").write_text("not a folder\n")
     (tmp_path / "occupied").mkdir()
     (tmp_path / "occupied" / "notes.txt").write_text("mine\n")
+    (tmp_path / "graded" / "source" / "nb01").mkdir(parents=True)  # an nbgrader course directory, nb01 written
+    (tmp_path / "graded" / "source" / "nb01" / "notes.txt").write_text("mine\n")
     before = snapshot(tmp_path)
     monkeypatch.chdir(tmp_path / cwd)
     assert main([arg.format(root=ROOT) for arg in argv]) == 2
@@ -387,12 +403,14 @@ def test_the_course_commands_print_one_error_line_exit_with_2_and_write_nothing(
     assert "Traceback" not in err
     assert re.search(message, lines[0]), lines[0]
     assert snapshot(tmp_path) == before and sorted(os.listdir(tmp_path)) == [
-        "badnb", "broken", "course", "file", "occupied"]  # nothing written, nothing half-written
+        "badnb", "broken", "course", "file", "graded", "occupied"]  # nothing written, nothing half-written
+    assert sorted(os.listdir(tmp_path / "graded" / "source")) == ["nb01"]
 
 
 MISSING_TOOL_CASES = [
     ("nbgrader", ["handout", "{tmp}/handout", "--source", "{root}/notebooks", "--repository", "a/b"]),
     ("nbgrader", ["student-versions", "--source", "{root}/notebooks", "--output", "{tmp}/student"]),
+    ("nbgrader", ["nbgrader-sources", "{tmp}/grading", "--source", "{root}/notebooks"]),
     ("nbformat", ["set-repo", "a/b"]),
 ]
 

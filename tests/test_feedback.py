@@ -214,7 +214,7 @@ def test_command_needs_a_course_directory(tmp_path, capsys):
     assert feedback.run(parse("nb01", "--course-dir", str(tmp_path))) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: Expected an nbgrader course directory")
-    assert f"course_dir={str(tmp_path)!r}" in err
+    assert f"Received: --course-dir={str(tmp_path)!r}" in err and "pass --course-dir" in err
 
 
 def test_command_needs_autograded_submissions(tmp_path, capsys):
@@ -222,7 +222,7 @@ def test_command_needs_autograded_submissions(tmp_path, capsys):
     assert feedback.run(parse("nb07", "--course-dir", str(tmp_path), "--student", "ada")) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "run nbgrader autograde nb07 first" in err
-    assert "assignment='nb07', student='ada'" in err
+    assert "Received: ASSIGNMENT='nb07', --student='ada'" in err
 
 
 def test_command_names_the_install_without_nbgrader(tmp_path, capsys, monkeypatch):
@@ -233,6 +233,22 @@ def test_command_names_the_install_without_nbgrader(tmp_path, capsys, monkeypatc
     assert feedback.run(parse("nb01", "--course-dir", str(tmp_path))) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and 'pip install "vae_keras[instructor]"' in err
+
+
+def test_python_m_vae_keras_runs_the_command(tmp_path):
+    """`python -m vae_keras feedback` is registered: its help, and one error line with exit status 2."""
+    command = [sys.executable, "-m", "vae_keras", "feedback"]
+    help_text = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=120)
+    assert help_text.returncode == 0 and "--course-dir" in help_text.stdout and "--student" in help_text.stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = subprocess.run([*command, "nb01", "--course-dir", str(empty)], capture_output=True, text=True,
+                            timeout=120)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and result.stdout == "", result
+    assert len(lines) == 1 and lines[0].startswith("error: Expected an nbgrader course directory"), result.stderr
+    assert f"Received: --course-dir={str(empty)!r}" in lines[0]
+    assert list(empty.iterdir()) == []
 
 
 def test_markers_come_from_nbgrader():

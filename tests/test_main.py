@@ -2,6 +2,7 @@
 
 import argparse
 import re
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -184,6 +185,32 @@ def test_student_versions_help_explains_where_students_install_from_and_force(ca
     for words in ("--install-from URL", "--force", "beside the notebooks", "must be public", "--source",
                   "new or empty folder", "never replaced"):
         assert words in out, words
+
+
+def test_nbgrader_sources_help_names_its_course_directory_and_options(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["nbgrader-sources", "--help"])
+    assert exited.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for words in ("COURSE_DIR", "source/nbNN/", "--source", "--install-from URL", "must be public", "--force",
+                  "beside each notebook", "Nothing is written into --source"):
+        assert words in out, words
+
+
+def test_the_instructor_sections_name_only_commands_and_options_that_exist(capsys):
+    """Every `python -m vae_keras COMMAND --option` the README's instructor sections show is in that command's help."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index("## For instructors: assigning and grading the exercises")
+    section = text[start:text.index("### Writing an exercise", start)]
+    uses = re.findall(r"python -m vae_keras ([a-z][a-z-]*)([^`\n#]*)", section)
+    assert {command for command, _ in uses} >= {"student-versions", "handout", "nbgrader-sources", "feedback"}
+    for command, rest in uses:
+        with pytest.raises(SystemExit) as exited:
+            main([command, "--help"])
+        assert exited.value.code == 0, command
+        help_text = capsys.readouterr().out
+        for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest):
+            assert option in help_text, f"python -m vae_keras {command} {option}"
 
 
 @pytest.mark.tensorflow_only  # it runs TensorFlow in a subprocess, whatever the backend of the suite

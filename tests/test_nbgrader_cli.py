@@ -9,6 +9,8 @@ scripts folder on PATH. Between the blocks, the test does what a person does:
 it hands in two submissions of "nb01" (every answer right; one wrong answer, a tampered test
 cell and a blank written answer), and, after autograde, scores the written answers through
 nbgrader's gradebook as the formgrader does. The JupyterLab block (the formgrader) is not run.
+The recipe puts the notebooks into the course directory with ``python -m vae_keras nbgrader-sources``,
+so what nbgrader releases points at no repository and installs the wheel released beside it.
 
 The kernels inherit VAE_KERAS_QUICK=1 from the README's autograde command, so each submission
 runs in quick mode (about 15 s); the whole module takes about a minute on an idle machine.
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,6 +35,7 @@ import nbformat
 import pytest
 
 from vae_keras.course import assignments, feedback
+from vae_keras.course.repository import read_course_settings
 
 pytestmark = pytest.mark.notebooks
 
@@ -191,10 +195,35 @@ def test_recipe_starts_from_its_own_paths():
     """The first block names the paths it needs and activates the environment; no command climbs out with ../."""
     blocks = readme_blocks()
     assert 'source "$VENV/bin/activate"' in blocks["setup"]
-    assert '"$COURSE_REPO"/notebooks/' in blocks["setup"]
+    assert 'python -m vae_keras nbgrader-sources . --source "$COURSE_REPO/notebooks"' in blocks["setup"]
+    assert "cp " not in blocks["setup"]  # the notebooks go in through nbgrader-sources, badge and install cell fixed
     assert "feedback.configure(c)" in blocks["setup"]
     assert all("../" not in block for block in blocks.values())
     assert "cd course && jupyter lab" in blocks["formgrader"]
+
+
+def test_released_notebooks_point_at_no_repository_and_install_the_wheel_beside_them(course):
+    """Issue 26: every notebook nbgrader releases (release/nbNN/) opens without the course repository, which
+    holds the answers and may be private: no Colab badge, no install from it; its install cell installs the
+    library's wheel, which is released beside it. The sources of the other assignments are checked likewise."""
+    repository = read_course_settings(ROOT)["repository"]
+    released = sorted((course.path / "release").glob("nb*/*.ipynb"))
+    assert [path.parent.name for path in released] == [ASSIGNMENT]  # the recipe releases nb01
+    sources = sorted((course.path / "source").glob("nb*/*.ipynb"))
+    assert [path.name for path in sources] == sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+    for path in released + sources:
+        [wheel] = path.parent.glob("*.whl")
+        with zipfile.ZipFile(wheel) as archive:
+            assert wheel.name.startswith("vae_keras-") and "vae_keras/__init__.py" in archive.namelist(), wheel
+        notebook = nbformat.read(path, as_version=4)
+        text = "\n".join(cell.source for cell in notebook.cells)
+        for address in ("colab.research.google.com/github/", "colab-badge", "git+https://"):
+            assert address not in text, f"{path}: {address!r}"
+        [install] = [cell.source for cell in notebook.cells
+                     if cell.cell_type == "code" and "google.colab" in cell.source]
+        assert f'"vae_keras @ file://{assignments.COLAB_UPLOADS}/{wheel.name}"' in install, f"{path}: {install}"
+        assert repository not in install, f"{path}: {install}"
+        assert f"Upload {wheel.name}" in install and f"pip install {wheel.name}" in install, f"{path}: {install}"
 
 
 def test_autograde_scores_each_exercise(course):

@@ -146,7 +146,7 @@ def student_versions(source="notebooks", output="student", root=None, install=No
     return _write_for_students(targets, students, root, install, public, force, names, keep_answers=True)
 
 
-def nbgrader_sources(course_dir, source="notebooks", install=None, force=False, root=None):
+def nbgrader_sources(course_dir, source="notebooks", install=None, force=False, root=None, names=None):
     """Puts the instructor notebooks into an nbgrader course directory: ``source/nbNN/NN_name.ipynb`` each.
 
     Each notebook is an assignment of its own (`assignment_id`). The notebooks keep their
@@ -162,6 +162,8 @@ def nbgrader_sources(course_dir, source="notebooks", install=None, force=False, 
         force: whether to replace earlier notebooks (and wheels) of the same names in ``source/nbNN/``;
             other files there stay.
         root: the course checkout; None finds it from `source` upwards.
+        names: how messages call the arguments, e.g. {"course_dir": "COURSE_DIR", "source": "--source"};
+            default their own names.
 
     Returns:
         A `Written`.
@@ -173,10 +175,12 @@ def nbgrader_sources(course_dir, source="notebooks", install=None, force=False, 
         RuntimeError: when pip cannot build the wheel.
     """
     require_instructor_tools()
-    paths = _instructor_notebooks(source, "source")
-    _check_folder(course_dir, "course_dir")
+    names = {**_NAMES, "course_dir": "course_dir", **(names or {})}
+    paths = _instructor_notebooks(source, names["source"])
+    _check_folder(course_dir, names["course_dir"])
     folders = [os.path.join(course_dir, "source", assignment_id(path)) for path in paths]
-    names = {**_NAMES, "output": "course_dir", "received": f"course_dir={os.fspath(course_dir)!r}"}
+    # The folders written are course_dir's assignment folders; messages name them and the argument given.
+    names = {**names, "output": names["course_dir"], "received": f"{names['course_dir']}={os.fspath(course_dir)!r}"}
     for folder in folders:
         _check_folder(folder, names["output"])
         _check_outside(folder, source, names)

@@ -1,4 +1,5 @@
-"""The course's own commands of ``python -m vae_keras``: ``set-repo``, ``student-versions`` and ``handout``.
+"""The course's own commands of ``python -m vae_keras``: ``set-repo``, ``student-versions``, ``handout``,
+``nbgrader-sources`` and ``feedback`` (vae_keras.course.feedback).
 
 Each prints what it did, or one ``error: ...`` line on stderr and returns 2: for a bad argument, a file
 that cannot be read or written, or a missing instructor's tool (with its install command). Everything is
@@ -8,11 +9,16 @@ checked before any slow work, and a command that fails has written nothing.
 import os
 import sys
 
-COMMANDS = ("set-repo", "student-versions", "handout")
+COMMANDS = ("set-repo", "student-versions", "handout", "nbgrader-sources", "feedback")
 # How each command's messages call its arguments.
 NAMES = {"student-versions": {"source": "--source", "output": "--output", "install": "--install-from",
                               "force": "--force"},
-         "handout": {"directory": "DIR", "source": "--source"}}
+         "handout": {"directory": "DIR", "source": "--source"},
+         "nbgrader-sources": {"course_dir": "COURSE_DIR", "source": "--source", "install": "--install-from",
+                              "force": "--force"}}
+INSTALL_FROM_HELP = ("where the install cells install the library from instead: a wheel's https address (e.g. a "
+                     "hand-out's) or git+https://github.com/OWNER/NAME@BRANCH. It must be public (a warning says so, "
+                     "louder for the course repository, which holds the answers); no wheel is written then")
 
 
 def add_commands(commands):
@@ -41,11 +47,7 @@ def add_commands(commands):
     student.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
     student.add_argument("--output", default="student",
                          help="a new or empty folder for the student notebooks (default: student)")
-    student.add_argument("--install-from", metavar="URL", default=None,
-                         help="where the install cells install the library from instead: a wheel's https address "
-                              "(e.g. a hand-out's) or git+https://github.com/OWNER/NAME@BRANCH. It must be public "
-                              "(a warning says so, louder for the course repository, which holds the answers); "
-                              "no wheel is written then")
+    student.add_argument("--install-from", metavar="URL", default=None, help=INSTALL_FROM_HELP)
     student.add_argument("--force", action="store_true",
                          help="replace earlier files of the same names in a non-empty --output (others stay). "
                               "Even so, --output may not be or lie in --source, and a notebook holding solutions "
@@ -60,6 +62,26 @@ def add_commands(commands):
                          help="the hand-out's GitHub repository, as OWNER/NAME (default: course.toml's)")
     handout.add_argument("--branch", default=None, help="the hand-out repository's branch (default: course.toml's)")
     handout.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
+    sources = commands.add_parser(
+        "nbgrader-sources", help="put the instructor notebooks into an nbgrader course directory, one assignment "
+                                 "each (source/nbNN/), pointing at no repository",
+        description="Writes each instructor notebook to COURSE_DIR/source/nbNN/NN_name.ipynb (nb01 for "
+                    "01_dense_decoder.ipynb), for nbgrader generate_assignment. The notebooks keep their solutions, "
+                    "hidden tests and rubrics; only what students see of the course changes, as in student-versions: "
+                    "no Colab badge, and the first cell installs the library on Colab from --install-from or, by "
+                    "default, from the library's wheel, written beside each notebook (nbgrader releases it with the "
+                    "notebook). Nothing is written into --source.")
+    sources.add_argument("course_dir", metavar="COURSE_DIR",
+                         help="the nbgrader course directory (it holds, or will hold, nbgrader_config.py)")
+    sources.add_argument("--source", default="notebooks", help="folder of the instructor notebooks")
+    sources.add_argument("--install-from", metavar="URL", default=None, help=INSTALL_FROM_HELP)
+    sources.add_argument("--force", action="store_true",
+                         help="replace earlier notebooks and wheels of the same names in COURSE_DIR/source/nbNN/ "
+                              "(other files there stay), e.g. after changing the course; without it, an assignment "
+                              "folder that holds files is refused")
+    from vae_keras.course import feedback
+
+    feedback.add_command(commands)
 
 
 def run(args):
@@ -73,10 +95,16 @@ def run(args):
     """
     import warnings
 
+    if args.command == "feedback":  # its own errors and exit statuses (1 when nbgrader fails)
+        from vae_keras.course import feedback
+
+        return feedback.run(args)
+
     from vae_keras.course.assignments import CourseWarning
     from vae_keras.course.repository import INSTALL_INSTRUCTOR, missing_tool_message
 
-    command = {"set-repo": set_repo, "student-versions": student_versions, "handout": handout}[args.command]
+    command = {"set-repo": set_repo, "student-versions": student_versions, "handout": handout,
+               "nbgrader-sources": nbgrader_sources}[args.command]
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CourseWarning)
@@ -126,10 +154,7 @@ def student_versions(args):
         print(f"  {path}: {_work(path)}")
     for path in written.wheels:
         print(f"  {path}: the library, which each notebook's first cell installs")
-    if written.replaced:
-        print(f"Replaced {_count(len(written.replaced), 'earlier file')} (--force):")
-        for path in written.replaced:
-            print(f"  {path}")
+    _print_replaced(written)
     if written.wheels:
         wheel = os.path.basename(written.wheels[0])
         print(f"Give students the notebooks and {wheel} (e.g. on your LMS). On Colab they open a notebook (File → "
@@ -138,6 +163,43 @@ def student_versions(args):
     else:
         print(f"Each notebook's first cell installs the library from {written.install} on Colab.")
     return 0
+
+
+def nbgrader_sources(args):
+    """``nbgrader-sources COURSE_DIR [--source notebooks] [--install-from URL] [--force]``."""
+    from vae_keras.course.assignments import _count, assignment_id
+    from vae_keras.course.assignments import nbgrader_sources as write_sources
+
+    written = write_sources(args.course_dir, source=args.source, install=args.install_from, force=args.force,
+                            names=NAMES["nbgrader-sources"])
+    ids = [assignment_id(path) for path in written.notebooks]
+    print(f"Wrote {_count(len(ids), 'assignment')} to {os.path.join(args.course_dir, 'source')} (solutions, hidden "
+          "tests and rubrics kept for nbgrader; no Colab badge):")
+    for path, assignment in zip(written.notebooks, ids):
+        print(f"  {path}: {assignment}, {_work(path)}")
+    if written.wheels:
+        wheel = os.path.basename(written.wheels[0])
+        print(f"  and beside {'it' if len(ids) == 1 else 'each'}: {wheel}, the library its first cell installs, "
+              "which nbgrader releases with the notebook")
+    _print_replaced(written)
+    if written.wheels:
+        print(f"On Colab, students upload {wheel} to the Files panel before running a notebook's first cell; on their "
+              f"own machine they run pip install {wheel} once.")
+    else:
+        print(f"Each notebook's first cell installs the library from {written.install} on Colab.")
+    print(f"Next, in the course directory {args.course_dir}: nbgrader generate_assignment {ids[0]} (and so on, one "
+          "command per assignment).")
+    return 0
+
+
+def _print_replaced(written):
+    """Lists the earlier files that a command with --force replaced."""
+    from vae_keras.course.assignments import _count
+
+    if written.replaced:
+        print(f"Replaced {_count(len(written.replaced), 'earlier file')} (--force):")
+        for path in written.replaced:
+            print(f"  {path}")
 
 
 def handout(args):

@@ -29,6 +29,7 @@ INSTALL = 'pip install "vae_keras[instructor]"'
 LEFT_OUT = "(the lines of the hidden tests are left out of this traceback)"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _PREPROCESSORS = ("HideHiddenTests", "RestoreHiddenTests")
+COMMAND_NAMES = {"assignment": "ASSIGNMENT", "course_dir": "--course-dir", "student": "--student"}  # in messages
 
 
 def configure(c):
@@ -219,7 +220,7 @@ def add_command(commands):
     """
     parser = commands.add_parser(
         "feedback", help="write each student's HTML feedback with nbgrader, without the hidden tests")
-    parser.add_argument("assignment", help="the nbgrader assignment, e.g. nb01")
+    parser.add_argument("assignment", metavar="ASSIGNMENT", help="the nbgrader assignment, e.g. nb01")
     parser.add_argument("--course-dir", default=".", help="the nbgrader course directory (holds gradebook.db)")
     parser.add_argument("--student", default=None, help="only this student's feedback (default: every student's)")
 
@@ -236,7 +237,7 @@ def run(args):
     """
     try:
         written = generate_feedback(args.assignment, course_dir=getattr(args, "course_dir", "."),
-                                    student=getattr(args, "student", None))
+                                    student=getattr(args, "student", None), names=COMMAND_NAMES)
     except ImportError as problem:
         return _error(f"the feedback command needs nbgrader: {INSTALL}. Received: {problem}")
     except (OSError, ValueError) as problem:
@@ -249,7 +250,7 @@ def run(args):
     return 0
 
 
-def generate_feedback(assignment, course_dir=".", student=None):
+def generate_feedback(assignment, course_dir=".", student=None, names=None):
     """Runs ``nbgrader generate_feedback ASSIGNMENT --force`` in `course_dir`, with `HideHiddenTests` added.
 
     The course's ``nbgrader_config.py`` applies as usual; `HideHiddenTests` is added to
@@ -262,6 +263,7 @@ def generate_feedback(assignment, course_dir=".", student=None):
         assignment: the assignment's name, e.g. "nb01".
         course_dir: the nbgrader course directory, which holds gradebook.db and autograded/.
         student: one student's id, or None for every autograded submission.
+        names: how messages call the arguments, e.g. `COMMAND_NAMES`; default their own names.
 
     Returns:
         The paths of the HTML files written, relative to `course_dir`.
@@ -275,15 +277,17 @@ def generate_feedback(assignment, course_dir=".", student=None):
     import importlib.util
     import subprocess
 
+    names = {"assignment": "assignment", "course_dir": "course_dir", "student": "student", **(names or {})}
     course = os.path.abspath(course_dir)
     if not os.path.isfile(os.path.join(course, "gradebook.db")):
-        raise ValueError(f"Expected an nbgrader course directory, which holds gradebook.db: pass --course-dir, or "
-                         f"run the command where you ran nbgrader autograde. Received: course_dir={course_dir!r}")
+        raise ValueError(f"Expected an nbgrader course directory, which holds gradebook.db: pass "
+                         f"{COMMAND_NAMES['course_dir']}, or run the command where you ran nbgrader autograde. "
+                         f"Received: {names['course_dir']}={course_dir!r}")
     pattern = os.path.join("autograded", student or "*", assignment, "*.ipynb")
     if not glob.glob(os.path.join(glob.escape(course), pattern)):
         raise ValueError(f"No autograded submission matches {pattern!r} in {course!r}: run nbgrader autograde "
-                         f"{assignment} first, or check the name. Received: assignment={assignment!r}"
-                         + (f", student={student!r}" if student else ""))
+                         f"{assignment} first, or check the name. Received: {names['assignment']}={assignment!r}"
+                         + (f", {names['student']}={student!r}" if student else ""))
     if importlib.util.find_spec("nbgrader") is None:
         raise ImportError("No module named 'nbgrader'")
     argv = [assignment, "--force", *(["--student", student] if student else [])]
