@@ -39,7 +39,9 @@ class StopOnNonFiniteLoss(keras.callbacks.TerminateOnNaN):
         loss = float(np.asarray(loss))
         if not math.isfinite(loss):
             self.stopped_at = (self.epoch, batch, loss)
-            self.model.stop_training = True
+            # Not `self.model`: under JAX that property copies the training state back into the model,
+            # and from this thread it races with the next step, which donates (deletes) those arrays.
+            self._model.stop_training = True
 
     def message(self):
         """Why training stopped and what to try, one line."""
