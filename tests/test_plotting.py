@@ -54,6 +54,35 @@ def test_plot_latent_manifold_draws_one_canvas_of_n_by_n_tiles(trained_vae):
     assert canvas.min() >= 0 and canvas.max() <= 1
 
 
+def _code_showing_decoder():
+    """A linear decoder whose image shows its code: pixel (0, 0) is z[0], pixel (0, 1) is z[1], the rest 0."""
+    dense = keras.layers.Dense(784, use_bias=False)
+    decoder = keras.Sequential([keras.Input((2,)), dense, keras.layers.Reshape((28, 28, 1))])
+    dense.set_weights([np.eye(2, 784, dtype="float32")])
+    return decoder
+
+
+def test_plot_latent_manifold_labels_each_tile_with_the_z_it_decodes():
+    """Issue 25: the tiles sit at prior quantiles, so an even axis from -1.96 to 1.96 mislabels them."""
+    n = 7
+    [ax] = plotting.plot_latent_manifold(_code_showing_decoder(), n=n).axes
+    canvas = np.asarray(ax.images[0].get_array())
+    z0 = canvas[0, ::28][:n]  # the first tile row, left to right: z[0] of each column
+    z1 = canvas[::28, 1][:n][::-1]  # the first tile column, bottom to top: z[1] of each row
+    from scipy.stats import norm
+
+    np.testing.assert_allclose(z0, norm.ppf(np.linspace(0.025, 0.975, n)), rtol=1e-5)  # prior quantiles
+    np.testing.assert_allclose(z1, z0, rtol=1e-5)
+    assert [label.get_text() for label in ax.get_xticklabels()] == [f"{z:.2f}" for z in z0]
+    assert [label.get_text() for label in ax.get_yticklabels()] == [f"{z:.2f}" for z in z1]
+    # each tick at the centre of its tile, in the image's own coordinates
+    left, right, bottom, top = ax.images[0].get_extent()
+    centres = (np.arange(n) + 0.5) / n
+    np.testing.assert_allclose((np.asarray(ax.get_xticks()) - left) / (right - left), centres)
+    np.testing.assert_allclose((np.asarray(ax.get_yticks()) - bottom) / (top - bottom), centres)
+    assert ax.get_xlim() == (left, right) and sorted(ax.get_ylim()) == sorted((bottom, top))
+
+
 def test_plot_latent_manifold_needs_two_latent_dimensions():
     with pytest.raises(ValueError, match="use plot_samples for other sizes. Received: a decoder with latent_dim=3"):
         plotting.plot_latent_manifold(build_dense_decoder(3))

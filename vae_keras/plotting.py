@@ -75,7 +75,9 @@ def plot_samples(images, ncols=10, title="Samples decoded from z ~ N(0, I)"):
 def plot_latent_manifold(decoder, n=15, quantile=0.95, title="The decoder's 2-D latent manifold"):
     """Decodes an n×n grid of z spaced by the prior's quantiles; needs latent_dim = 2.
 
-    Spacing by quantiles of N(0, 1) (not evenly in z) gives each tile equal prior mass.
+    Spacing by quantiles of N(0, 1) (not evenly in z) gives each tile equal prior mass. The grid is
+    therefore not even in z, so each tick sits at the centre of a tile and is labelled with the z the
+    tile was decoded at (z[0] along the bottom, z[1] up the side), not with an even scale.
 
     Args:
         decoder: a Keras model, z (batch, 2) -> images (batch, H, W, 1).
@@ -97,8 +99,11 @@ def plot_latent_manifold(decoder, n=15, quantile=0.95, title="The decoder's 2-D 
     h, w = images.shape[1:3]
     canvas = images.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
     fig, ax = plt.subplots(figsize=(7, 7))
-    ax.imshow(canvas, cmap="gray", extent=(ticks[0], ticks[-1], ticks[0], ticks[-1]))
-    ax.set_xlabel("z[0]")
+    ax.imshow(canvas, cmap="gray", extent=(0, n, 0, n))  # tile i spans [i, i + 1] on either axis
+    labels = [f"{t:.2f}" for t in np.asarray(z[:n, 0])]  # the float32 codes the decoder was given
+    ax.set_xticks(np.arange(n) + 0.5, labels, rotation=90, fontsize=8)
+    ax.set_yticks(np.arange(n) + 0.5, labels, fontsize=8)
+    ax.set_xlabel("z[0] (tiles at quantiles of N(0, 1))")
     ax.set_ylabel("z[1]")
     ax.set_title(title)
     return fig
