@@ -129,6 +129,8 @@ def test_plot_nll_against_k_draws_the_estimates_with_their_error_bars_and_the_el
     bars = ax.collections[0].get_segments()  # the error bars: +-2 standard errors
     np.testing.assert_allclose([segment[:, 1] for segment in bars], [[99.98, 100.02], [94.9, 95.1], [93.3, 93.7]])
     assert "93.50 ± 0.100" in " ".join(text.get_text() for text in ax.texts)
+    labels = ax.get_legend_handles_labels()[1]
+    assert "at least what the ELBO misses" in labels  # the shaded area is a lower bound on the ELBO's gap
     without_elbo = figures.plot_nll_against_k(estimates).axes[0]  # -ELBO is then the k = 1 estimate
     assert np.allclose(np.asarray([line for line in without_elbo.lines if line.get_linestyle() == "--"][0].get_ydata(),
                                   float), 100.0)
@@ -143,3 +145,34 @@ def test_plot_nll_against_k_draws_the_estimates_with_their_error_bars_and_the_el
 def test_plot_nll_against_k_refuses_what_it_cannot_draw(estimates, elbo, message):
     with pytest.raises(ValueError, match=message):
         figures.plot_nll_against_k(estimates, elbo)
+
+
+# --- plot_correlations and plot_learned_sigma (notebook 06) ---------------------------------
+
+ROWS = np.random.default_rng(0).normal(size=(300, 4))
+ROWS[:, 1] += ROWS[:, 0]  # one strong pair, correlation about 0.7
+
+
+def test_plot_correlations_draws_the_difference_on_its_own_scale():
+    generated = ROWS.copy()
+    generated[:, 1] = ROWS[:, 1] + np.random.default_rng(1).normal(size=300)  # the pair weakened by about 0.2
+    fig = figures.plot_correlations(ROWS, generated, ["a", "b", "c", "d"])
+    real, gen, difference = (ax for ax in fig.axes if ax.images)
+    assert real.images[0].get_clim() == gen.images[0].get_clim() == (-1, 1)
+    largest = np.max(np.abs(np.asarray(difference.images[0].get_array())))
+    low, high = difference.images[0].get_clim()
+    assert low == -high and largest <= high < largest + 0.1  # its own scale: the largest gap, rounded up to a tenth
+    colour_bars = [ax for ax in fig.axes if not ax.images]
+    assert len(colour_bars) == 2 and any("own scale" in ax.get_ylabel() for ax in colour_bars)
+
+
+def test_plot_learned_sigma_keeps_its_legend_off_the_bars():
+    names = [f"feature {i}" for i in range(13)]
+    for sigma in (np.linspace(0.2, 1.2, 13), np.linspace(0.9, 1.0, 13), np.full(13, 0.05)):
+        fig = figures.plot_learned_sigma(sigma, names)
+        renderer = fig.canvas.get_renderer()
+        (ax,) = fig.axes
+        legend = (fig.legends or [ax.get_legend()])[0].get_window_extent(renderer)
+        assert not any(legend.overlaps(bar.get_window_extent(renderer)) for bar in ax.patches)
+        assert not legend.overlaps(ax.get_window_extent(renderer))
+        assert fig.bbox.contains(legend.x0, legend.y0) and fig.bbox.contains(legend.x1, legend.y1)

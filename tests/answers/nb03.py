@@ -239,6 +239,16 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
+    "maps shaped like the encoder's: 14×14×16, then 28×28×16": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (16, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
     "a 14×14 start mirrored with one doubling": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
@@ -414,6 +424,17 @@ def build_upsampling_decoder(latent_dim):
     h = keras.layers.UpSampling2D(2)(h)
     h = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(h)
     h = keras.layers.UpSampling2D(2)(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "maps shaped like the encoder's: 14×14×16 after the first copy": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(64, activation="relu")(z)
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(h)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (16, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
     "a tanh head: values in (-1, 1)": '''
