@@ -268,3 +268,46 @@ def test_calls_to_puts_the_ufunc_back_when_the_answer_raises():
     with pytest.raises(RuntimeError, match="a bug"):
         checks.calls_to([np.logaddexp], broken, 1.0)
     assert np.logaddexp is original
+
+
+# --- GradientSteps: a training budget counted in steps --------------------------------------------
+
+def _tiny_model():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_gradient_steps_counts_one_fit_in_steps_not_epochs():
+    x, y = np.zeros((40, 3), "float32"), np.zeros((40, 1), "float32")
+    with checks.GradientSteps() as steps:
+        model = _tiny_model()
+        model.fit(x, y, batch_size=8, epochs=3, verbose=0)
+    assert steps.count(model) == 15  # 3 epochs of ceil(40 / 8) = 5 steps
+
+
+def test_gradient_steps_adds_the_phases_of_a_recompiled_model_and_counts_each_optimizer_once():
+    x, y = np.zeros((16, 3), "float32"), np.zeros((16, 1), "float32")
+    with checks.GradientSteps() as steps:
+        model = _tiny_model()
+        model.fit(x, y, batch_size=8, epochs=2, verbose=0)  # 4 steps
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(x, y, batch_size=4, epochs=1, verbose=0)  # 4 more, on a second optimizer
+    assert steps.count(model) == 8 and steps.count() == 8
+
+
+def test_gradient_steps_sees_no_step_of_an_untrained_model_and_none_made_outside():
+    outside = _tiny_model()
+    outside.fit(np.zeros((8, 3), "float32"), np.zeros((8, 1), "float32"), batch_size=8, verbose=0)
+    with checks.GradientSteps() as steps:
+        model = _tiny_model()
+    assert steps.count(model) == 0 and steps.count(outside) == 1
+
+
+def test_gradient_steps_restores_the_optimizer_even_when_the_block_fails():
+    before = keras.optimizers.Optimizer.__init__
+    with pytest.raises(ValueError, match="boom"):
+        with checks.GradientSteps():
+            assert keras.optimizers.Optimizer.__init__ is not before
+            raise ValueError("boom")
+    assert keras.optimizers.Optimizer.__init__ is before

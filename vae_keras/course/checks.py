@@ -582,3 +582,38 @@ def calls_to(targets, function, *args, **kwargs):
         for namespace, name, original in reversed(patched):
             namespace[name] = original
     return result, sorted(used)
+
+
+class GradientSteps:
+    """Counts the gradient steps taken by the Keras optimizers made inside a `with` block: a training
+    budget that does not depend on the machine, unlike a clock.
+
+        with checks.GradientSteps() as steps:
+            model = fit_something()
+        steps.count(model)  # every optimizer made in the block, plus the model's own, each counted once
+
+    Inside the block `keras.optimizers.Optimizer.__init__` also notes each new optimizer; it is restored
+    on the way out, whatever happens.
+    """
+
+    def __enter__(self):
+        self.optimizers, self._init = [], keras.optimizers.Optimizer.__init__
+        init, made = self._init, self.optimizers
+
+        def noting_init(optimizer, *args, **kwargs):
+            init(optimizer, *args, **kwargs)
+            made.append(optimizer)
+
+        keras.optimizers.Optimizer.__init__ = noting_init
+        return self
+
+    def __exit__(self, *exc_info):
+        keras.optimizers.Optimizer.__init__ = self._init
+        return False
+
+    def count(self, *models):
+        """The steps of every optimizer made in the block and of the models' own optimizers, an int; an
+        optimizer that shares another's step counter (a `LossScaleOptimizer`'s inner one) counts once."""
+        optimizers = self.optimizers + [getattr(model, "optimizer", None) for model in models]
+        counters = {id(optimizer.iterations): optimizer.iterations for optimizer in optimizers if optimizer is not None}
+        return sum(int(_numpy(counter)) for counter in counters.values())
