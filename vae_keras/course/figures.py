@@ -75,7 +75,8 @@ def plot_head_ranges(data_by_head, logits=None):
 def plot_bce_curves(x_hat, curves):
     """Binary cross-entropy per pixel against the decoder output x_hat, one curve per target.
 
-    Outputs <= 0, where the loss clips x_hat (so no gradient flows), are shaded.
+    Outputs <= 0, where the loss clips x_hat (so no gradient flows), are shaded. The vertical axis
+    holds every curve whole (and 0); the legend sits to the right of the axes, over no curve.
 
     Args:
         x_hat: decoder outputs, (n,).
@@ -85,7 +86,7 @@ def plot_bce_curves(x_hat, curves):
         A matplotlib Figure.
     """
     x_hat = np.ravel(x_hat)
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
     for target, loss in curves.items():
         loss = np.ravel(keras.ops.convert_to_numpy(loss))
         if loss.shape != x_hat.shape:
@@ -97,8 +98,13 @@ def plot_bce_curves(x_hat, curves):
     ax.axhline(0, color="black", lw=0.5)
     ax.set_xlabel("decoder output x̂")
     ax.set_ylabel("binary cross-entropy (nats per pixel)")
-    ax.set_ylim(-6, 18)
-    ax.legend()
+    drawn = np.concatenate([line.get_ydata() for line in ax.lines])
+    drawn = drawn[np.isfinite(drawn)]
+    if drawn.size:  # every curve whole on the axes, 0 included
+        low, high = min(drawn.min(), 0.0), max(drawn.max(), 0.0)
+        margin = 0.05 * (high - low) or 1.0
+        ax.set_ylim(low - margin, high + margin)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)  # beside the axes, over no curve
     return fig
 
 
@@ -303,19 +309,21 @@ def plot_learned_sigma(sigma, feature_names, title="The decoder's learned noise 
         title: the figure's title.
 
     Returns:
-        A matplotlib Figure with one panel; a dashed line marks σ = 1.
+        A matplotlib Figure with one panel; a dashed line marks σ = 1, explained in a legend below the
+        axis, where it covers no bar.
     """
     sigma = np.ravel(np.asarray(sigma, dtype="float64"))
     if len(feature_names) != sigma.size:
         raise ValueError(f"Expected one feature name per σ, {sigma.size}. Received: {len(feature_names)} feature_names")
     order = np.argsort(sigma)
-    fig, ax = plt.subplots(figsize=(7, 0.3 * sigma.size + 1.2))
+    height = 0.3 * sigma.size + 1.6
+    fig, ax = plt.subplots(figsize=(7, height))
     ax.barh([str(feature_names[i]) for i in order], sigma[order], color="tab:blue")
     ax.axvline(1.0, color="gray", linestyle="--", label="σ = 1: the feature's whole spread")
     ax.set_xlabel("σ (standardised units)")
     ax.set_title(title)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.35 / height, 1, 1))  # room below the axis for the legend, where it covers no bar
+    fig.legend(loc="lower center", frameon=False)
     return fig
 
 
@@ -366,8 +374,10 @@ def plot_correlations(real, generated, feature_names, titles=("real rows", "gene
         titles: the two matrices' titles.
 
     Returns:
-        A matplotlib Figure with three heat maps: corr(real), corr(generated), both on [-1, 1],
-        and corr(generated) − corr(real), titled with the mean absolute difference off the diagonal.
+        A matplotlib Figure with three heat maps: corr(real), corr(generated), both on [-1, 1] with one
+        colour bar, and corr(generated) − corr(real), titled with the mean absolute difference off the
+        diagonal, on its own symmetric scale (the largest |Δ| off the diagonal, rounded up to a tenth)
+        with its own colour bar, so that gaps of a few tenths stand out.
     """
     from vae_keras.tabular import correlation_gap, correlation_matrix
 
@@ -378,17 +388,23 @@ def plot_correlations(real, generated, feature_names, titles=("real rows", "gene
     if len(feature_names) != real_corr.shape[0]:
         raise ValueError(f"Expected {real_corr.shape[0]} feature names. Received: {len(feature_names)} feature_names")
     gap = correlation_gap(real, generated)
-    panels = [(titles[0], real_corr), (titles[1], generated_corr),
-              (f"difference (mean |Δ| off the diagonal {gap:.2f})", generated_corr - real_corr)]
-    fig, axes = plt.subplots(1, 3, figsize=(16, 5.4))
-    for ax, (title, matrix) in zip(axes, panels):
-        shown = ax.imshow(matrix, cmap="RdBu_r", vmin=-1, vmax=1)
+    difference = generated_corr - real_corr
+    off_diagonal = ~np.eye(len(difference), dtype=bool)
+    largest = max(float(np.max(np.abs(difference[off_diagonal]), initial=0.0)), 1e-3)
+    scale = float(np.ceil(largest * 10) / 10)  # the difference's own scale, rounded up to a tenth
+    panels = [(titles[0], real_corr, 1.0), (titles[1], generated_corr, 1.0),
+              (f"difference (mean |Δ| off the diagonal {gap:.2f})", difference, scale)]
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5.4))
+    for ax, (title, matrix, limit) in zip(axes, panels):
+        shown = ax.imshow(matrix, cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(title, fontsize=10)
         ax.set_xticks(range(len(feature_names)))
         ax.set_xticklabels([str(name) for name in feature_names], rotation=90, fontsize=7)
         ax.set_yticks(range(len(feature_names)))
         ax.set_yticklabels([str(name) for name in feature_names] if ax is axes[0] else [], fontsize=7)
-    fig.colorbar(shown, ax=list(axes), shrink=0.8, label="correlation")
+        if ax is axes[1]:
+            fig.colorbar(shown, ax=list(axes[:2]), shrink=0.8, label="correlation")
+    fig.colorbar(shown, ax=axes[2], shrink=0.8, label=f"generated − real (own scale, ±{scale:g})")
     return fig
 
 
@@ -457,11 +473,14 @@ def plot_sigma_trace(sigmas, rms_errors):
     return fig
 
 
-def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0, 1.0)):
+def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0, 1.0), full_colour=0.25):
     """Several decoders' outputs as pixels, one row per model: reconstructions, then prior samples.
 
-    Nothing is clipped: pixels below value_range are drawn blue and above it red (see
-    `color_out_of_range`), so that a head that leaves the pixel range shows it.
+    Every row on one pixel scale, nothing clipped: inside value_range, grey levels from black to white;
+    below it the colour runs on from black to blue, reached full_colour below the low end; above it,
+    from white to red, reached full_colour above the high end. So the scale has no jump at the range's
+    ends: an output a few hundredths outside (as a linear head's noisy background) looks nearly like
+    the end it overshoots, and only a real excursion shows in colour.
 
     Args:
         originals: the images reconstructed, (n, H, W, 1) or (n, H, W), in pixels: the first row.
@@ -469,10 +488,23 @@ def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0
         samples: None, or {row label: images (m, H, W, 1) in pixels} for the same labels, drawn
             to the right of each row's reconstructions.
         value_range: (low, high), the pixel range.
+        full_colour: how far outside value_range, in pixels, the colour becomes full blue or red (> 0).
 
     Returns:
         A matplotlib Figure.
     """
+    if not full_colour > 0:
+        raise ValueError(f"full_colour must be a positive distance in pixels. Received: full_colour={full_colour}")
+    low, high = value_range
+
+    def coloured(images):  # grey inside the range, shading on to blue below it and to red above it
+        rgb = color_out_of_range(images, value_range)  # checks the shape; full blue and red outside
+        values = np.asarray(images, dtype="float32").reshape(rgb.shape[:3])
+        for outside, distance, end in ((values < low, low - values, 0.0), (values > high, values - high, 1.0)):
+            share = np.minimum(distance[outside] / full_colour, 1.0)[:, None]
+            rgb[outside] = (1 - share) * end + share * rgb[outside]
+        return rgb
+
     originals = np.asarray(originals, dtype="float32")
     if not reconstructions:
         raise ValueError("reconstructions is empty: pass {row label: images}. Received: reconstructions={}")
@@ -487,7 +519,7 @@ def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0
     rows += [(label, images, None if samples is None else samples[label]) for label, images in reconstructions.items()]
     n, m = len(originals), 0 if samples is None else max(len(images) for images in samples.values())
     ratios = [n] if samples is None else [n, m]
-    fig, axes = plt.subplots(len(rows), len(ratios), figsize=(0.75 * (sum(ratios) + 4), 0.85 * len(rows) + 0.6),
+    fig, axes = plt.subplots(len(rows), len(ratios), figsize=(0.75 * (sum(ratios) + 4), 0.85 * len(rows) + 1.0),
                              squeeze=False, gridspec_kw={"width_ratios": ratios})
     for (label, recon, drawn), row in zip(rows, axes):
         for images, ax in zip((recon, drawn), row):
@@ -496,14 +528,15 @@ def plot_head_outputs(originals, reconstructions, samples=None, value_range=(0.0
             if images is None:
                 ax.axis("off")
                 continue
-            ax.imshow(np.concatenate(list(color_out_of_range(images, value_range)), axis=1))
+            ax.imshow(np.concatenate(list(coloured(images)), axis=1))
         row[0].text(-0.02, 0.5, label, transform=row[0].transAxes, ha="right", va="center")
     axes[0, 0].set_title("reconstructions of test images")
     if samples is not None:
         axes[0, 1].set_title("samples from the prior")
-    low, high = value_range
-    fig.suptitle(f"As pixels, not clipped: blue < {low:g}, red > {high:g}")
-    fig.subplots_adjust(left=0.22, right=0.99, wspace=0.05, hspace=0.08)
+    fig.suptitle(f"As pixels on one scale, not clipped: black {low:g} to white {high:g};\n"
+                 f"below {low:g}, black to blue (full at {low - full_colour:g}); above {high:g}, white to red "
+                 f"(full at {high + full_colour:g})")
+    fig.subplots_adjust(left=0.22, right=0.99, top=1 - 0.85 / fig.get_figheight(), wspace=0.05, hspace=0.08)
     return fig
 
 
@@ -679,7 +712,7 @@ def plot_nll_against_k(estimates, elbo=None, title="The importance-weighted NLL 
                 label="NLL, k samples (±2 SE)")
     for k, value, error in zip(ks, nll, se):
         ax.annotate(f"{value:.2f} ± {error:.3f}", (k, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
-    ax.fill_between(ks, nll, -elbo, color="C0", alpha=0.1, label="what the ELBO misses")
+    ax.fill_between(ks, nll, -elbo, color="C0", alpha=0.1, label="at least what the ELBO misses")
     ax.set_xscale("log")
     ax.set_xticks(ks, [str(k) for k in ks])
     ax.set_xlim(ks[0] / 1.5, ks[-1] * 4)  # room for the last label
