@@ -7,12 +7,13 @@
 # `make test-colab`: what runs on Colab's stack (.ci/colab-versions.txt): every notebook and the exercises' grading.
 # `make test-oldest`: the suite in a fresh environment holding exactly the lower bounds of requirements.txt.
 # `make test-torch`: the backend-dependent unit tests under PyTorch.
+# `make check-claims`: full-mode runs of the notebooks, checking each number their text depends on.
 PYTHON ?= python
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 UNIT = -m "not notebooks and not backend_independent"
 OLDEST = $(CURDIR)/.venv-oldest
 
-.PHONY: install run test test-colab test-oldest test-torch versions
+.PHONY: install run test test-colab test-oldest test-torch check-claims versions
 
 install:
 	$(PYTHON) -m pip install -r requirements.txt -e .
@@ -40,6 +41,12 @@ test-oldest:
 # PyTorch: the backend-dependent unit tests (torch is large, so it is not in requirements.txt).
 test-torch:
 	KERAS_BACKEND=torch $(PYTEST) -n 2 --dist loadscope tests $(UNIT)
+
+# The numbers the notebooks' text and model answers depend on, checked on full-mode runs (minutes per
+# notebook; not part of `make test`). MNIST from MNIST_PATH when the file is there, else the embedded digits.
+MNIST_PATH ?= ../shared/data/mnist.npz
+check-claims:
+	$(PYTHON) benchmarks/check_claims.py $(if $(wildcard $(MNIST_PATH)),--data-path $(MNIST_PATH))
 
 # The versions a test run uses, printed at its start.
 versions:
