@@ -32,7 +32,7 @@ def _rescaled_check():
 CLAIMS = [
     # c6/c10: the table.
     ("c10: the matched heads' RMS errors are about equal (within 0.01 pixels)",
-     f"(lambda r: (max(r) - min(r) < 0.01, [round(v, 4) for v in r]))([rows[i]['RMS error (pixels)'] for i in range(3)])"),
+     "(lambda r: (max(r) - min(r) < 0.01, [round(v, 4) for v in r]))([rows[i]['RMS error (pixels)'] for i in range(3)])"),
     ("c8/c10: the matched models' KLs are alike, about 20 nats",
      "(lambda k: (min(k) > 15 and max(k) < 30 and max(k) - min(k) < 5, [round(v, 1) for v in k]))("
      "[rows[i]['KL (nats)'] for i in range(3)])"),
