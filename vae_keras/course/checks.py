@@ -12,6 +12,35 @@ import numpy as np
 from keras import ops
 
 
+class requirement:
+    """Names the requirement a block of checks grades: an error raised inside the block becomes an
+    AssertionError with the requirement's label in front of its message, so the learner reads which
+    stated rule failed (an answer that crashes keeps its own error, chained, for the traceback).
+
+        with checks.requirement("R2"):
+            checks.check_range(images, 0, 1, "decoded images")
+        # AssertionError: R2: decoded images lie in [-0.3, 1]; expected values in [0, 1]
+
+    Args:
+        label: the requirement's label as the task numbers it, "R1", "R2", ...
+    """
+
+    def __init__(self, label):
+        if not (isinstance(label, str) and label[:1] == "R" and label[1:].isdigit()):
+            raise ValueError(f"Expected a requirement label such as 'R1'. Received: label={label!r}")
+        self.label = label
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind is None or not issubclass(kind, Exception) or str(error).startswith(f"{self.label}:"):
+            return False
+        if issubclass(kind, AssertionError):
+            raise AssertionError(f"{self.label}: {error}") from None
+        raise AssertionError(f"{self.label}: {kind.__name__}: {error}") from error  # the answer crashed here
+
+
 def _numpy(x):
     return np.asarray(ops.convert_to_numpy(x))
 
