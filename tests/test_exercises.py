@@ -10,12 +10,19 @@ stub, and the tables in tests/answers/nbNN.py (at least 2 right and 3 wrong answ
 A test cell passes when it raises nothing and writes nothing to stderr: nbgrader's rule.
 Manually graded written answers (markdown cells) are no code exercises: a person grades them.
 
+Grading is by requirement: each code exercise's task lists numbered requirements (**R1**, **R2**, ...),
+each check of its test cell names the requirement it grades ("R2: ..."), and each wrong answer in the
+tables is labelled with the one requirement it breaks ("R2: clips the output") and must fail on a
+check that names it. A requirement is checked by a visible test unless the table's HIDDEN_ONLY says
+why it cannot be without giving the answer away; the README's exercise table shows the counts.
+
 Each notebook's grading tests are one class, so that its student flow runs once per class and,
 under pytest-xdist's ``--dist loadscope`` (one class or module per worker), the notebooks spread over
 the workers: ``python -m pytest -n 2 --dist loadscope tests/test_exercises.py``.
 """
 
 import importlib.util
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +38,11 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ANSWERS = Path(__file__).resolve().parent / "answers"
 CELL_TIMEOUT_S = 300
 MIN_RIGHT, MIN_WRONG = 2, 3
+STYLES = ("functional", "Sequential", "nested", "subclassed")  # what "any Keras style" allows
+REQUIREMENT_ITEM = re.compile(r"^\s*(?:[-*]|\d+\.)\s+\*\*(R\d+)\*\*", re.MULTILINE)
+REQUIREMENT_CHECK = re.compile(r"""requirement\(\s*["'](R\d+)["']\s*\)|["'](R\d+):""")
+WRONG_LABEL = re.compile(r"^(R\d+): ")
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
 
 
 def exercise_of(cell):
@@ -42,15 +54,55 @@ def exercise_of(cell):
     return grade_id.rsplit("_", 1)[0]
 
 
-def answers_for(notebook_path):
-    """{exercise: {"right": {label: code}, "wrong": {label: code}}} from tests/answers/nbNN.py."""
+def answers_module(notebook_path):
+    """tests/answers/nbNN.py as a module, or None."""
     path = ANSWERS / f"nb{notebook_path.name[:2]}.py"
     if not path.exists():
-        return {}
+        return None
     spec = importlib.util.spec_from_file_location(f"answers_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.ANSWERS
+    return module
+
+
+def answers_for(notebook_path):
+    """{exercise: {"right": {label: code}, "wrong": {label: code}}} from tests/answers/nbNN.py."""
+    module = answers_module(notebook_path)
+    return module.ANSWERS if module else {}
+
+
+def hidden_only(notebook_path):
+    """{exercise: {requirement: why it has no visible check}} from tests/answers/nbNN.py."""
+    return getattr(answers_module(notebook_path), "HIDDEN_ONLY", {})
+
+
+def task_texts(notebook):
+    """{exercise: the markdown between the previous exercise's test cell and this exercise's solution cell}."""
+    texts, pending = {}, []
+    for cell in notebook.cells:
+        exercise = exercise_of(cell)
+        if exercise and cell.metadata["nbgrader"].get("solution"):
+            texts[exercise] = "\n".join(pending)
+        elif exercise:
+            pending = []
+        elif cell.cell_type == "markdown":
+            pending.append(cell.source)
+    return texts
+
+
+def requirements_of(notebook):
+    """{exercise: ["R1", "R2", ...]}: the requirements each code exercise's task lists, in order."""
+    return {exercise: REQUIREMENT_ITEM.findall(text) for exercise, text in task_texts(notebook).items()}
+
+
+def checked_requirements(test_cell):
+    """(visible, hidden): the sets of requirements the test cell's checks name, outside and inside its
+    hidden tests."""
+    def named(source):
+        return {a or b for a, b in REQUIREMENT_CHECK.findall(source)}
+
+    hidden = "\n".join(HIDDEN.findall(test_cell.source))
+    return named(HIDDEN.sub("", test_cell.source)), named(hidden)
 
 
 def exercises_in(notebook):
@@ -152,6 +204,11 @@ class NotebookGrading:
             assert verdict is None, f"{exercise}: the right answer '{label}' loses its points: {verdict}"
         else:
             assert verdict is not None, f"{exercise}: the wrong answer '{label}' earns the points"
+            broken = WRONG_LABEL.match(label)
+            if broken:
+                assert f"{broken.group(1)}:" in verdict, (
+                    f"{exercise}: the wrong answer '{label}' loses its points, but the failing check does not "
+                    f"name {broken.group(1)}: {verdict}")
 
     def test_untouched_student_version_runs_past_every_exercise(self, run):
         assert not run.broken, f"{self.path.name}: cells outside the exercises fail without the solutions: {run.broken}"
@@ -165,6 +222,77 @@ class NotebookGrading:
             assert len(right) >= MIN_RIGHT and len(wrong) >= MIN_WRONG, (
                 f"{exercise} has {len(right)} right and {len(wrong)} wrong answers under test; "
                 f"expected at least {MIN_RIGHT} and {MIN_WRONG}")
+
+
+    def test_each_task_lists_numbered_requirements(self):
+        notebook = nbformat.read(self.path, as_version=4)
+        for exercise, labels in requirements_of(notebook).items():
+            assert labels == [f"R{k}" for k in range(1, len(labels) + 1)] and labels, (
+                f"{exercise}'s task lists requirements {labels}; expected **R1**, **R2**, ... in order, one per item")
+
+    def test_every_requirement_is_checked_and_every_check_names_one(self):
+        notebook = nbformat.read(self.path, as_version=4)
+        tests = {exercise: test for exercise, (_, test) in exercises_in(notebook).items()}
+        for exercise, labels in requirements_of(notebook).items():
+            visible, hidden = checked_requirements(tests[exercise])
+            assert set(labels) <= visible | hidden, f"{exercise}: no check names {sorted(set(labels) - visible - hidden)}"
+            assert visible | hidden <= set(labels), (
+                f"{exercise}: checks name {sorted((visible | hidden) - set(labels))}, which the task does not list")
+
+    def test_every_requirement_is_visible_unless_it_would_give_the_answer_away(self):
+        notebook = nbformat.read(self.path, as_version=4)
+        tests = {exercise: test for exercise, (_, test) in exercises_in(notebook).items()}
+        declared = hidden_only(self.path)
+        assert set(declared) <= set(tests), f"HIDDEN_ONLY names exercises the notebook lacks: {set(declared) - set(tests)}"
+        for exercise, labels in requirements_of(notebook).items():
+            visible, _ = checked_requirements(tests[exercise])
+            hidden = set(declared.get(exercise, {}))
+            assert set(labels) - visible == hidden, (
+                f"{exercise}: requirements without a visible check are {sorted(set(labels) - visible)}, "
+                f"but HIDDEN_ONLY lists {sorted(hidden)}; check them visibly or say why not")
+
+    def test_every_requirement_has_a_wrong_answer_that_breaks_it(self):
+        notebook = nbformat.read(self.path, as_version=4)
+        table = answers_for(self.path)
+        for exercise, labels in requirements_of(notebook).items():
+            wrong = table.get(exercise, {}).get("wrong", {})
+            named = [WRONG_LABEL.match(label) for label in wrong]
+            unnamed = [label for label, match in zip(wrong, named) if not match]
+            assert not unnamed, f"{exercise}: wrong answers {unnamed} do not start with the requirement they break ('R2: ...')"
+            broken = {match.group(1) for match in named}
+            assert broken <= set(labels), f"{exercise}: wrong answers break {sorted(broken - set(labels))}, not listed"
+            assert set(labels) <= broken, f"{exercise}: no wrong answer breaks {sorted(set(labels) - broken)}"
+
+    def test_right_answers_cover_every_style_the_task_allows(self):
+        notebook = nbformat.read(self.path, as_version=4)
+        table = answers_for(self.path)
+        for exercise, text in task_texts(notebook).items():
+            if "any keras style" in text.lower():
+                labels = " ".join(table.get(exercise, {}).get("right", {}))
+                missing = [style for style in STYLES if style.lower() not in labels.lower()]
+                assert not missing, f"{exercise} allows any Keras style, but no right answer is written {missing}"
+
+
+def requirement_counts():
+    """{("01", "ex1"): (visible, all)} over the course's code exercises."""
+    counts = {}
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        tests = {exercise: test for exercise, (_, test) in exercises_in(notebook).items()}
+        for exercise, labels in requirements_of(notebook).items():
+            visible, _ = checked_requirements(tests[exercise])
+            counts[(path.name[:2], exercise.rsplit("_", 1)[1])] = (len(set(labels) & visible), len(labels))
+    return counts
+
+
+def test_readme_exercise_table_shows_each_exercises_requirements():
+    """The README's table of exercises gives, per code exercise, 'V of N' requirements checked visibly."""
+    rows = re.findall(r"^\| [^|]+ \| (\d\d) \| (ex\d|capstone)\b[^|]*\| (\d+) \| ([^|]+) \|$",
+                      (ROOT / "README.md").read_text(), re.MULTILINE)
+    shown = {(notebook, "ex1" if exercise == "capstone" else exercise): cell.strip()
+             for notebook, exercise, _, cell in rows}
+    expected = {key: f"{visible} of {total}" for key, (visible, total) in requirement_counts().items()}
+    assert shown == expected
 
 
 def pytest_generate_tests(metafunc):

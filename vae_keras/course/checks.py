@@ -131,20 +131,61 @@ def check_differ(images, name="samples"):
     assert distinct == len(flat), f"only {distinct} of the {len(flat)} {name} differ; expected all to differ"
 
 
+def _declared(model, attribute):
+    """model.input_shape or model.output_shape where the model declares it (functional, Sequential), else None."""
+    try:
+        return getattr(model, attribute)
+    except (AttributeError, ValueError):
+        return None
+
+
+def _draws(shape, batch=2, seed=0):
+    """A batch (batch, *shape) of N(0, 1) draws, float32."""
+    return np.random.default_rng(seed).standard_normal((batch, *shape)).astype("float32")
+
+
+def _call(model, x, name="model"):
+    """model(x, training=False); an AssertionError naming the batch's shape when the call fails."""
+    try:
+        return model(x, training=False)
+    except Exception as error:
+        shapes = ", ".join(_shape_text(np.shape(part)) for part in (x if isinstance(x, (list, tuple)) else [x]))
+        raise AssertionError(f"{name} could not be called on a batch of shape {shapes}: "
+                             f"{type(error).__name__}: {error}") from error
+
+
+def _run_shapes(model, input_shape, name):
+    """The output shape(s) of model called on 2 draws of input_shape, batch axis as None (a list for several)."""
+    outputs = _call(model, _draws(tuple(input_shape)), name)
+    if isinstance(outputs, dict):
+        outputs = list(outputs.values())
+    shapes = [(None, *tuple(part.shape)[1:]) if tuple(part.shape)[:1] == (2,) else tuple(part.shape)
+              for part in (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
+    return shapes if isinstance(outputs, (list, tuple)) else shapes[0]
+
+
 def check_model_io(model, input_shape, output_shape, name="model"):
     """Checks that model takes input_shape and gives output_shape (batch dimension as None).
 
+    A model that declares its input (functional, Sequential) is read from its shapes; any other (a
+    subclassed `keras.Model`) is called on a batch of 2 draws (2, *input_shape).
+
     Args:
-        model: a built Keras model.
+        model: a built Keras model, or a subclassed one.
         input_shape: one example's input shape, without the batch dimension.
         output_shape: one example's output shape, without the batch dimension.
         name: the model's name, for the message.
 
     Raises:
-        AssertionError: when a shape differs or the model has more than one output.
+        AssertionError: when a shape differs, the model has more than one output, or it could not be
+            called on a batch of input_shape.
     """
-    check_shape(model.input_shape, (None, *input_shape), f"{name} input")
-    outputs = model.output_shape
+    declared = _declared(model, "input_shape")
+    if declared is not None:
+        check_shape(declared, (None, *input_shape), f"{name} input")
+        outputs = model.output_shape
+    else:
+        outputs = _run_shapes(model, input_shape, name)
     if isinstance(outputs, list):
         raise AssertionError(f"{name} has {len(outputs)} outputs; expected one of shape "
                              f"{_shape_text((None, *output_shape))}")
@@ -155,17 +196,18 @@ def check_decoder(decoder, latent_dim, image_shape=(28, 28, 1), value_range=None
     """Checks that a decoder maps (None, latent_dim) to (None, *image_shape), values within value_range.
 
     Args:
-        decoder: a built Keras model.
+        decoder: a built Keras model, or a subclassed one.
         latent_dim: the number of latents.
         image_shape: one image's shape, without the batch dimension.
         value_range: (low, high), or None to skip the range check.
 
     Raises:
-        AssertionError: when a shape differs, or decoded values are not finite or leave value_range.
+        AssertionError: when a shape differs, the decoder could not be called on (batch, latent_dim),
+            or decoded values are not finite or leave value_range.
     """
     check_model_io(decoder, (latent_dim,), image_shape, "decoder")
     z = np.random.default_rng(0).standard_normal((8, latent_dim)).astype("float32") * 3
-    images = _numpy(decoder(z, training=False))  # a direct call: no tf.function to trace
+    images = _numpy(_call(decoder, z, "decoder"))  # a direct call: no tf.function to trace
     check_finite(images, "decoded images")
     if value_range is not None:
         check_range(images, *value_range, name="decoded images")
@@ -175,15 +217,20 @@ def check_encoder(encoder, latent_dim, image_shape=(28, 28, 1)):
     """Checks that an encoder maps images to [z_mean, z_log_var, z], each (None, latent_dim).
 
     Args:
-        encoder: a built Keras model.
+        encoder: a built Keras model, or a subclassed one (called on 2 draws (2, *image_shape)).
         latent_dim: the number of latents.
         image_shape: one image's shape, without the batch dimension.
 
     Raises:
-        AssertionError: when the input shape differs, or the outputs are not three of that shape.
+        AssertionError: when the input shape differs, the encoder could not be called on images of
+            image_shape, or the outputs are not three of that shape.
     """
-    check_shape(encoder.input_shape, (None, *image_shape), "encoder input")
-    outputs = encoder.output_shape
+    declared = _declared(encoder, "input_shape")
+    if declared is not None:
+        check_shape(declared, (None, *image_shape), "encoder input")
+        outputs = encoder.output_shape
+    else:
+        outputs = _run_shapes(encoder, image_shape, "encoder")
     assert isinstance(outputs, list) and len(outputs) == 3, (
         "encoder should return three outputs [z_mean, z_log_var, z]")
     for label, shape in zip(("z_mean", "z_log_var", "z"), outputs):
