@@ -1,6 +1,7 @@
 """Where the course lives: course.toml, the notebooks' badges and install cells, and set-repo."""
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -91,6 +92,19 @@ def test_committed_notebook_points_to_itself_and_course_toml(path):
 def test_committed_notebook_has_no_outputs(path):
     code_cells = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
     assert all(cell.outputs == [] and cell.execution_count is None for cell in code_cells)
+
+
+MAIN_PATH_WORDS = 1200  # the markdown a learner reads before the notebook's "Going deeper" part
+
+
+@pytest.mark.parametrize("path", COMMITTED_NOTEBOOKS, ids=[p.name for p in COMMITTED_NOTEBOOKS])
+def test_committed_notebook_keeps_its_main_path_short(path):
+    """Caveats and proofs go to a final "Going deeper" part (if any); the main path stays within MAIN_PATH_WORDS."""
+    cells = nbformat.read(path, as_version=4).cells
+    deeper = [i for i, cell in enumerate(cells)
+              if cell.cell_type == "markdown" and re.match(r"\s*#+\s*going deeper", cell.source, re.I)]
+    words = sum(len(cell.source.split()) for cell in cells[:(deeper + [len(cells)])[0]] if cell.cell_type == "markdown")
+    assert words <= MAIN_PATH_WORDS, f"{path.name}: {words} words of markdown before 'Going deeper'"
 
 
 def test_the_readme_has_a_badge_for_every_notebook_pointing_to_course_toml():
