@@ -146,12 +146,27 @@ def _draws(shape, batch=2, seed=0):
 
 def _call(model, x, name="model"):
     """model(x, training=False); an AssertionError naming the batch's shape when the call fails."""
+    import warnings
+
     try:
-        return model(x, training=False)
+        with warnings.catch_warnings():  # Keras's note on a subclassed model built by its first call
+            warnings.filterwarnings("ignore", message=r"`build\(\)` was called on layer")
+            return model(x, training=False)
     except Exception as error:
         shapes = ", ".join(_shape_text(np.shape(part)) for part in (x if isinstance(x, (list, tuple)) else [x]))
         raise AssertionError(f"{name} could not be called on a batch of shape {shapes}: "
-                             f"{type(error).__name__}: {error}") from error
+                             f"{type(error).__name__}: {_error_text(error)}") from error
+
+
+def _error_text(error):
+    """An error's message without Keras's frame around it ("Exception encountered when calling ...",
+    the arguments received) and without terminal colours."""
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
+    if text.startswith("Exception encountered when calling"):
+        text = text.split("\n\n", 1)[-1]
+    return text.split("\n\nArguments received by")[0].strip()
 
 
 def _run_shapes(model, input_shape, name):
@@ -285,60 +300,191 @@ def code_names(function):
 
 
 _REARRANGING_LAYERS = ("Reshape", "Flatten")
+_NORMALIZATION_LAYERS = ("BatchNormalization", "LayerNormalization", "GroupNormalization", "UnitNormalization")
+_NOISE_LAYERS = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+                 "GaussianDropout", "AlphaDropout")
+_PASS_THROUGH_LAYERS = _REARRANGING_LAYERS + _NORMALIZATION_LAYERS + _NOISE_LAYERS  # an activation folds across these
 _ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu",
                       "PReLU": "prelu", "Softmax": "softmax"}
+_STEP_ATTRIBUTES = ("units", "filters", "kernel_size", "strides", "padding", "size", "interpolation")
+# Activations an answer may apply as a function between two layers (ops.relu(...)), tried in this order.
+_ACTIVATION_FUNCTIONS = (
+    ("relu", ops.relu), ("sigmoid", ops.sigmoid), ("tanh", ops.tanh), ("elu", ops.elu), ("selu", ops.selu),
+    ("gelu", lambda x: ops.gelu(x, approximate=False)), ("gelu", lambda x: ops.gelu(x, approximate=True)),
+    ("silu", ops.silu), ("softplus", ops.softplus), ("softsign", ops.softsign), ("relu6", ops.relu6),
+    ("hard_sigmoid", ops.hard_sigmoid), ("hard_silu", ops.hard_silu), ("mish", keras.activations.mish),
+    ("exponential", ops.exp), ("softmax", ops.softmax), ("log_softmax", ops.log_softmax),
+)
 
 
 def _activation_name(activation):
     return getattr(activation, "__name__", type(activation).__name__)
 
 
-def layer_steps(model):
-    """The layers of `model` that compute something, in order, each with the activation it applies.
+def _sublayers(model):
+    """Every layer inside `model`, nested models' and layers' included, each once (InputLayers left out)."""
+    return [layer for layer in model._flatten_layers(include_self=False, recursive=True)
+            if not isinstance(layer, keras.layers.InputLayer)]
 
-    An activation layer (Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax) right after a layer
-    whose own activation is linear (with only a Reshape or Flatten between them) is folded into that
-    layer's step, so that `Conv2D(16, 3)` followed by `ReLU()` reads like
-    `Conv2D(16, 3, activation="relu")`, and a Sequential model reads like the same functional one.
-    Input layers are left out; nested models are read layer by layer.
 
-    Args:
-        model: a built Keras model.
+def _leaf_layers(model):
+    """The layers inside `model` that hold no layers of their own: the ones that compute."""
+    return [layer for layer in _sublayers(model) if not list(layer._flatten_layers(include_self=False))]
+
+
+def _recording_calls(model, x, layers, name="model"):
+    """Calls model(x, training=False) with each of `layers` recording its calls.
 
     Returns:
-        A list of dicts, one per step: "layer" (the class name), "output" (the output shape without
-        the batch axis), "activation" (a name, "linear" when none), and each of "units", "filters",
-        "kernel_size", "strides", "padding" and "size" that the layer has.
+        (output, records): the model's output, and per call of one of `layers`, in the order they
+        ran, a dict with "layer", "input" (its first argument) and "output".
     """
+    records = []
+
+    def recording(layer):
+        original = layer.call
+
+        def call(*args, **kwargs):
+            inputs = args[0] if args else next(iter(kwargs.values()), None)
+            output = original(*args, **kwargs)
+            if _array(inputs) is not None or _array(output) is not None:  # not while Keras traces a build
+                records.append({"layer": layer, "input": inputs, "output": output})
+            return output
+
+        return call
+
+    layers = list({id(layer): layer for layer in layers}.values())
+    if not (getattr(model, "built", True) and all(layer.built for layer in layers)):
+        _call(model, x, name)  # a subclassed model builds itself on its first call, tracing it symbolically
+    for layer in layers:
+        object.__setattr__(layer, "call", recording(layer))
+    try:
+        output = _call(model, x, name)
+    finally:
+        for layer in layers:
+            object.__delattr__(layer, "call")
+    return output, records
+
+
+def _array(x):
+    """x as a NumPy array, or None for a list, a dict or a symbolic tensor."""
+    if x is None or isinstance(x, (list, tuple, dict, keras.KerasTensor)):
+        return None
+    try:
+        return _numpy(x)
+    except Exception:  # a backend's tracer
+        return None
+
+
+def _function_between(before, after):
+    """The element-wise activation f with after = f(before), values read in order (a reshape between is
+    allowed): "" when after equals before, None when no activation of _ACTIVATION_FUNCTIONS fits."""
+    before, after = _array(before), _array(after)
+    if (before is None or after is None or before.size != after.size or before.shape[:1] != after.shape[:1]
+            or not np.issubdtype(before.dtype, np.floating)):
+        return None
+    a, b = before.reshape(-1).astype("float64"), after.reshape(-1).astype("float64")
+    if np.allclose(b, a, rtol=1e-5, atol=1e-6):
+        return ""
+    for name, function in _ACTIVATION_FUNCTIONS:
+        value = _numpy(function(before.astype("float32"))).reshape(-1)
+        if np.allclose(b, value, rtol=1e-4, atol=1e-5):
+            return name
+    negative = a < -1e-3
+    if negative.any() and np.allclose(b[~negative], np.where(a[~negative] > 0, a[~negative], b[~negative]), atol=1e-5):
+        slopes = b[negative] / a[negative]
+        if 0 < slopes.mean() < 1 and np.allclose(slopes, slopes.mean(), atol=1e-4):
+            return "leaky_relu"
+    return None
+
+
+def _shape(x):
+    x = x[0] if isinstance(x, (list, tuple)) and x else x
+    return tuple(int(size) if size is not None else None for size in tuple(x.shape)[1:])
+
+
+def _input_batch(model, input_shape, batch=4, seed=0):
+    """A batch of N(0, 1) draws for `model`: of input_shape, or of the model's declared input."""
+    if input_shape is None:
+        declared = _declared(model, "input_shape")
+        if declared is None:
+            raise ValueError("layer_steps reads a model by calling it, and this model declares no input shape "
+                             "(a subclassed keras.Model). Pass `x=` (a batch) or `input_shape=` (one example's "
+                             f"shape, without the batch axis). Received: model={type(model).__name__}")
+        if isinstance(declared, list):
+            return [_draws(tuple(shape)[1:], batch, seed + k) for k, shape in enumerate(declared)]
+        input_shape = tuple(declared)[1:]
+    if any(size is None for size in input_shape):
+        raise ValueError(f"layer_steps needs a fixed input shape; pass `x=` or `input_shape=`. "
+                         f"Received: input_shape={_shape_text(input_shape)}")
+    return _draws(tuple(input_shape), batch, seed)
+
+
+def layer_steps(model, x=None, input_shape=None):
+    """The layers of `model` that compute something, in the order they run, each with the activation it applies.
+
+    The model is called once on `x`, and every layer that holds no layers of its own is read as it
+    runs, so Sequential, functional, nested and subclassed models that compute alike read alike.
+    An activation, whether a layer (Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax) or a function
+    applied between two layers (`ops.relu(h)`, found from the values), is folded into the step of the
+    last computing layer before it when that layer's own activation is linear, across any Reshape,
+    Flatten, normalization (BatchNormalization, LayerNormalization, GroupNormalization,
+    UnitNormalization) or Dropout/SpatialDropout/GaussianNoise layers between them: `Conv2D(16, 3)`,
+    `BatchNormalization()`, `ReLU()` reads as a Conv2D step with activation "relu" (and
+    "normalization": "BatchNormalization"), followed by a BatchNormalization step.
+
+    Args:
+        model: a Keras model, any style.
+        x: the batch to call it on, an array (batch, ...) (or a list for several inputs).
+        input_shape: one example's shape, without the batch axis, when x is None: the model is called
+            on 4 N(0, 1) draws of it. With neither, the model's declared input shape is used (a
+            subclassed model declares none: pass one of them).
+
+    Returns:
+        A list of dicts, one per step: "layer" (the class name; "Activation" for a function that
+        could not be folded), "output" (the output shape without the batch axis, from the run),
+        "activation" (a name, "linear" when none), each of "units", "filters", "kernel_size",
+        "strides", "padding", "size" and "interpolation" that the layer has, and "normalization"
+        (the layer's class name) where an activation was folded across a normalization layer.
+
+    Raises:
+        ValueError: when no batch can be built (no x, no input_shape, no declared input).
+        AssertionError: when the model could not be called on the batch.
+    """
+    if x is None:
+        x = _input_batch(model, input_shape)
+    output, records = _recording_calls(model, x, _leaf_layers(model))
     steps = []
 
-    def walk(layers):
-        for layer in layers:
-            if isinstance(layer, keras.layers.InputLayer):
-                continue
-            if isinstance(layer, keras.Model):
-                walk(layer.layers)
-                continue
-            kind = type(layer).__name__
-            if kind in _ACTIVATION_LAYERS:
-                name = _ACTIVATION_LAYERS[kind] or _activation_name(layer.activation)
-                target = len(steps) - 1  # an element-wise activation commutes with a Reshape or Flatten
-                while target > 0 and steps[target]["layer"] in _REARRANGING_LAYERS:
-                    target -= 1
-                if target >= 0 and steps[target]["activation"] == "linear":
-                    steps[target]["activation"] = name
-                    continue
-                steps.append({"layer": kind, "output": tuple(layer.output.shape[1:]), "activation": name})
-                continue
-            step = {"layer": kind, "output": tuple(layer.output.shape[1:]),
+    def fold(name, shape, kind):
+        target, normalization = len(steps) - 1, None
+        while target >= 0 and steps[target]["layer"] in _PASS_THROUGH_LAYERS:
+            if steps[target]["layer"] in _NORMALIZATION_LAYERS:
+                normalization = normalization or steps[target]["layer"]
+            target -= 1
+        if target >= 0 and steps[target]["activation"] == "linear":
+            steps[target]["activation"] = name
+            if normalization:
+                steps[target]["normalization"] = normalization
+        else:
+            steps.append({"layer": kind, "output": shape, "activation": name})
+
+    for index, record in enumerate(records):
+        layer, kind, shape = record["layer"], type(record["layer"]).__name__, _shape(record["output"])
+        if kind in _ACTIVATION_LAYERS:
+            fold(_ACTIVATION_LAYERS[kind] or _activation_name(layer.activation), shape, kind)
+        else:
+            step = {"layer": kind, "output": shape,
                     "activation": _activation_name(layer.activation) if hasattr(layer, "activation") else "linear"}
-            for attribute in ("units", "filters", "kernel_size", "strides", "padding", "size"):
+            for attribute in _STEP_ATTRIBUTES:
                 if hasattr(layer, attribute):
                     value = getattr(layer, attribute)
                     step[attribute] = tuple(value) if isinstance(value, list) else value
             steps.append(step)
-
-    walk(model.layers)
+        following = records[index + 1]["input"] if index + 1 < len(records) else output
+        function = _function_between(record["output"], following)
+        if function:
+            fold(function, _shape(following), "Activation")
     return steps
 
 
@@ -467,49 +613,31 @@ def peak_memory(function, *args, **kwargs):
 
 
 def dense_layers(model):
-    """The Dense layers of `model` in the order of its layers, nested models read layer by layer."""
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            found += dense_layers(layer)
-        elif isinstance(layer, keras.layers.Dense):
-            found.append(layer)
-    return found
+    """The Dense layers of `model`, nested models' and layers' included, each once: for a functional or
+    Sequential model in the order of its layers, for a subclassed one in the order its attributes were
+    set (`dense_inputs` gives the order they run)."""
+    return [layer for layer in _sublayers(model) if isinstance(layer, keras.layers.Dense)]
 
 
 def dense_inputs(model, x):
     """Runs model(x) and records what each of its Dense layers received, nested models included.
 
     The layers are followed through the call itself, so a model built with Sequential, the
-    functional API, nested models or activations called as functions reads the same.
+    functional API, nested models, a subclassed model or activations called as functions reads the same.
 
     Args:
-        model: a built Keras model.
+        model: a Keras model, any style.
         x: its input, an array (batch, ...).
 
     Returns:
         (output, records): the model's output as a NumPy array, and a list, in the order the
         layers ran, of (layer, its input as a NumPy array (batch, units_in)).
+
+    Raises:
+        AssertionError: when the model could not be called on x.
     """
-    records, layers = [], dense_layers(model)
-
-    def recording(layer):
-        original = layer.call
-
-        def call(inputs, *args, **kwargs):
-            records.append((layer, _numpy(inputs)))
-            return original(inputs, *args, **kwargs)
-
-        return call
-
-    for layer in layers:
-        object.__setattr__(layer, "call", recording(layer))
-    try:
-        output = _numpy(model(x, training=False))
-    finally:
-        for layer in layers:
-            object.__delattr__(layer, "call")
-    return output, records
+    output, records = _recording_calls(model, x, dense_layers(model))
+    return _numpy(output), [(record["layer"], _numpy(record["input"])) for record in records]
 
 
 def _affine_residual(before, after):
@@ -531,7 +659,7 @@ def check_dense_stack(model, latent_dim, head="sigmoid", name="decoder", scale=3
     `activation=`, an Activation layer or a function call.
 
     Args:
-        model: a built Keras model, z (batch, latent_dim) -> (batch, ...).
+        model: a Keras model, any style, z (batch, latent_dim) -> (batch, ...).
         latent_dim: the input's size.
         head: the output activation, a name `keras.activations.get` knows.
         name: the model's name, for the messages.
@@ -545,6 +673,8 @@ def check_dense_stack(model, latent_dim, head="sigmoid", name="decoder", scale=3
         AssertionError: naming the first property that fails.
     """
     layers = dense_layers(model)
+    if not all(layer.built for layer in layers):  # a subclassed model builds its layers when first called
+        _call(model, _draws((latent_dim,)), name)
     assert len(layers) >= 2, f"{name} has {len(layers)} Dense layer(s); expected hidden Dense layers and a Dense head"
     n = 2 * max(layer.kernel.shape[0] for layer in layers) + 64
     z = scale * np.random.default_rng(seed).standard_normal((n, latent_dim)).astype("float32")
@@ -569,18 +699,19 @@ def check_dense_stack(model, latent_dim, head="sigmoid", name="decoder", scale=3
 # --- Calls to given functions, for grading tests that rule out a shortcut -------------------
 
 
-class _CountingUfunc:
-    """Stands in for a NumPy ufunc while `calls_to` runs: records each use, then does the ufunc's work."""
+class _Counting:
+    """Stands in for a built-in function or a NumPy ufunc while `calls_to` runs: records each use (its
+    methods', e.g. `np.logaddexp.reduce`, included), then does the original's work."""
 
-    def __init__(self, ufunc, record):
-        self._ufunc, self._record = ufunc, record
+    def __init__(self, original, record):
+        self._original, self._record = original, record
 
     def __call__(self, *args, **kwargs):
         self._record()
-        return self._ufunc(*args, **kwargs)
+        return self._original(*args, **kwargs)
 
     def __getattr__(self, name):
-        attribute = getattr(self._ufunc, name)
+        attribute = getattr(self._original, name)
         if not callable(attribute):
             return attribute
 
@@ -598,13 +729,15 @@ def calls_to(targets, function, *args, **kwargs):
     the task rules out, whatever the answer calls it (an alias, `from ... import ... as ...`, a
     helper of its own), and without blaming a helper of the student's that merely has a similar name.
 
-    - Python functions (e.g. `scipy.special.logsumexp`, `keras.ops.logsumexp`) are recognised by
-      their code object when they run.
-    - Built-in functions and methods (e.g. `torch.logsumexp`, `np.logaddexp.reduce`) by identity
-      when they are called.
-    - NumPy ufuncs (e.g. `np.logaddexp`), whose direct calls no trace sees, are replaced while the
-      call runs by a counting stand-in: in the `numpy` module and wherever `function`'s globals hold
-      them. A copy bound elsewhere beforehand (another module's global) is not seen.
+    - Python functions (e.g. `scipy.special.logsumexp`, `statistics.fmean`) are recognised by their
+      code object when they run, whoever calls them (`map`, `sorted(key=...)` included).
+    - Built-in functions and methods (e.g. `math.dist`, `math.fsum`, `np.logaddexp.reduce`) by
+      identity when they are called.
+    - Built-in functions and NumPy ufuncs (e.g. `np.logaddexp`, `math.hypot`), whose calls from C
+      (`map(math.hypot, ...)`, `functools.reduce(np.logaddexp, ...)`) no trace sees, are also replaced
+      while the call runs by a counting stand-in: in their own module, in `numpy` and wherever
+      `function`'s globals hold them. A copy bound elsewhere beforehand (another module's global) is
+      seen only when called directly.
 
     Args:
         targets: a callable or a list of them.
@@ -616,20 +749,20 @@ def calls_to(targets, function, *args, **kwargs):
     """
     import inspect
     import sys
+    import types
 
     targets = list(targets) if isinstance(targets, (list, tuple, set)) else [targets]
     name_of = {id(target): getattr(target, "__qualname__", None) or getattr(target, "__name__", repr(target))
                for target in targets}
-    codes, builtins, ufuncs = {}, {}, []
+    codes, builtins, replaced = {}, {}, []
     for target in targets:
         unwrapped = inspect.unwrap(target) if callable(target) else target
         if hasattr(unwrapped, "__code__"):
             codes[unwrapped.__code__] = name_of[id(target)]
-        elif isinstance(target, np.ufunc):
-            ufuncs.append(target)
-            builtins[id(target)] = name_of[id(target)]
         else:
             builtins[id(target)] = name_of[id(target)]
+            if isinstance(target, (np.ufunc, types.BuiltinFunctionType)):
+                replaced.append(target)
     used = set()
 
     def profile(frame, event, arg):
@@ -641,12 +774,14 @@ def calls_to(targets, function, *args, **kwargs):
                     used.add(builtins[id(candidate)])
 
     patched = []  # (namespace dict, name, original)
-    namespaces = [vars(np), getattr(function, "__globals__", {})]
-    for ufunc in ufuncs:
-        stand_in = _CountingUfunc(ufunc, lambda ufunc=ufunc: used.add(builtins[id(ufunc)]))
-        for namespace in namespaces:
+    for target in replaced:
+        stand_in = _Counting(target, lambda target=target: used.add(builtins[id(target)]))
+        home = sys.modules.get(getattr(target, "__module__", None) or "")
+        namespaces = {id(space): space for space in (vars(np), getattr(function, "__globals__", {}),
+                                                     vars(home) if home is not None else {})}
+        for namespace in namespaces.values():
             for name, value in list(namespace.items()):
-                if value is ufunc:
+                if value is target:
                     patched.append((namespace, name, value))
                     namespace[name] = stand_in
     previous = sys.getprofile()
