@@ -646,3 +646,786 @@ def test_nbgrader_generates_the_same_version_and_autogrades_it(tmp_path):
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
         scores = {student: gradebook.find_submission("ps1", student).score for student in answers}
     assert scores == {"alice": 2.0, "bob": 0.0, "carol": 0.0}
+
+
+# --- Each grading helper pinned down both ways (issue 24): what it must accept, what it must refuse ----
+# Small in-memory notebooks and folders; no kernel. A one-line bug planted in a helper fails one of these.
+
+def output(kind, **fields):
+    """An nbformat output: "stdout"/"stderr" streams, an "error" (ename=...), or an "execute_result" (text=...)."""
+    if kind in ("stdout", "stderr"):
+        return nbformat.v4.new_output("stream", name=kind, text=fields.get("text", "text\n"))
+    if kind == "error":
+        return nbformat.v4.new_output("error", ename=fields["ename"], evalue=fields.get("evalue", ""),
+                                      traceback=fields.get("traceback", []))
+    return nbformat.v4.new_output("execute_result", data={"text/plain": fields["text"]}, execution_count=1)
+
+
+def autograded_cell(grade_id, outputs=(), points=1):
+    cell = new_code_cell("pass", metadata=nbgrader_metadata(grade_id, True, False, points=points))
+    cell.outputs = list(outputs)
+    return cell
+
+
+def test_grades_score_only_graded_cells_and_read_a_path(tmp_path):
+    notebook = synthetic_notebook()  # a solution cell (not graded) and plain cells besides the graded ones
+    expected = {"nb00_ex1_test": (2.0, True, None), "nb00_q1": (2.0, None, assignments.NEEDS_MANUAL_GRADE)}
+    assert assignments.grades(notebook) == expected
+    nbformat.write(notebook, tmp_path / "00_synthetic.ipynb")
+    assert assignments.grades(tmp_path / "00_synthetic.ipynb") == expected
+    assert assignments.grades(str(tmp_path / "00_synthetic.ipynb")) == expected
+    grade = assignments.grades(notebook)["nb00_ex1_test"]
+    assert isinstance(grade, assignments.Grade) and grade.passed is True and grade.error is None
+
+
+def test_grades_give_a_failing_cell_its_full_points_as_the_stake_and_no_pass_for_partial_credit():
+    """points is what the cell is worth (not what it scored); partial credit is a failure, and says so."""
+    notebook = new_notebook()
+    notebook.cells = [autograded_cell("error", [output("error", ename="ValueError")], points=3),
+                      autograded_cell("half", [output("execute_result", text="1.5")], points=3),
+                      autograded_cell("zero", [output("execute_result", text="0")], points=3),
+                      autograded_cell("full", [output("execute_result", text="3")], points=3),
+                      autograded_cell("stdout_then_error", [output("stdout"), output("error", ename="KeyError")],
+                                      points=3),
+                      autograded_cell("quiet", [], points=3)]
+    assert assignments.grades(notebook) == {
+        "error": (3.0, False, "ValueError"), "half": (3.0, False, "partial credit"),
+        "zero": (3.0, False, "partial credit"), "full": (3.0, True, None),
+        "stdout_then_error": (3.0, False, "KeyError"), "quiet": (3.0, True, None)}
+    assert [type(grade.points) for grade in assignments.grades(notebook).values()] == [float] * 6
+
+
+def test_grades_tell_a_blank_written_answer_from_a_written_one_by_its_checksum():
+    """Left as released (checksum unchanged): 0 without a person; changed in any way, or no checksum: a person."""
+    student = assignments.student_notebook(synthetic_notebook())
+    answer = student.cells[7]
+    assert assignments.grades(student)["nb00_q1"] == (2.0, False, assignments.NO_ANSWER)
+    assert assignments.grades(student)["nb00_q1"].passed is False  # not None: nobody need look at it
+    answer.source = assignments.TEXT_STUB + " "
+    assert assignments.grades(student)["nb00_q1"] == (2.0, None, assignments.NEEDS_MANUAL_GRADE)
+    del answer.metadata["nbgrader"]["checksum"]
+    answer.source = assignments.TEXT_STUB
+    assert assignments.grades(student)["nb00_q1"] == (2.0, None, assignments.NEEDS_MANUAL_GRADE)
+
+
+@pytest.mark.parametrize("outputs, expected", [
+    ([], "partial credit"),
+    ([output("stdout")], "partial credit"),
+    ([output("execute_result", text="0.5")], "partial credit"),
+    ([output("stdout"), output("error", ename="ValueError")], "ValueError"),
+    ([output("error", ename="KeyError"), output("stderr")], "KeyError"),  # the first failure is named
+    ([output("stderr"), output("error", ename="KeyError")], "stderr"),
+    ([output("error", ename="NameError"), output("error", ename="TypeError")], "NameError"),
+])
+def test_failure_names_the_first_error_or_stderr_output(outputs, expected):
+    cell = autograded_cell("x", outputs)
+    assert assignments._failure(cell) == expected
+
+
+def timeout_reply(status="error", ename=assignments.TIMEOUT_ERROR):
+    return {"content": {"status": status, "ename": ename, "evalue": "ran past 3 s"}}
+
+
+def test_record_timeout_leaves_a_cell_alone_unless_it_timed_out():
+    for reply in (timeout_reply(status="ok"), timeout_reply(ename="ValueError"), {"content": {"status": "ok"}}):
+        cell = autograded_cell("x", [output("stdout"), output("error", ename="KeyboardInterrupt", traceback=["here"])])
+        before = json.dumps(cell, sort_keys=True)
+        assert assignments._record_timeout(cell, reply, cell_index=0) is None
+        assert json.dumps(cell, sort_keys=True) == before, reply
+
+
+def test_record_timeout_replaces_the_first_interrupt_keeping_its_traceback():
+    cell = autograded_cell("x", [output("stdout"), output("error", ename="KeyboardInterrupt", traceback=["a", "b"]),
+                           output("error", ename="KeyboardInterrupt", traceback=["c"])])
+    assignments._record_timeout(cell, timeout_reply(), cell_index=2)
+    assert [o.output_type for o in cell.outputs] == ["stream", "error", "error"]
+    error = cell.outputs[1]
+    assert (error.ename, error.evalue) == (assignments.TIMEOUT_ERROR, "ran past 3 s")
+    assert error.traceback == ["a", "b", f"{assignments.TIMEOUT_ERROR}: ran past 3 s"]
+    assert cell.outputs[2].ename == "KeyboardInterrupt" and cell.outputs[0].name == "stdout"
+    assert assignments._failure(cell) == assignments.TIMEOUT_ERROR
+
+
+@pytest.mark.parametrize("outputs", [[], [output("stdout")], [output("error", ename="ValueError", traceback=["v"])]])
+def test_record_timeout_appends_the_error_when_no_interrupt_was_recorded(outputs):
+    cell = autograded_cell("x", outputs)
+    assignments._record_timeout(cell, timeout_reply())
+    assert len(cell.outputs) == len(outputs) + 1 and cell.outputs[:-1] == outputs
+    error = cell.outputs[-1]
+    assert error.output_type == "error" and (error.ename, error.evalue) == (assignments.TIMEOUT_ERROR, "ran past 3 s")
+    assert error.traceback == [f"{assignments.TIMEOUT_ERROR}: ran past 3 s"]
+
+
+class FakeClient:
+    """Stands in for nbclient.NotebookClient: records how `execute` sets it up, runs nothing."""
+
+    made = []
+
+    def __init__(self, notebook, **settings):
+        self.notebook, self.settings = notebook, settings
+        FakeClient.made.append(self)
+
+    def execute(self):
+        self.notebook.metadata["ran"] = True
+
+
+@pytest.mark.parametrize("timeout, expected", [(None, 600), (1, 1), (7, 7)])
+def test_execute_runs_every_cell_in_the_notebooks_folder_errors_allowed_interrupting_at_the_timeout(
+        tmp_path, monkeypatch, timeout, expected):
+    import nbclient
+
+    monkeypatch.setattr(nbclient, "NotebookClient", FakeClient)
+    FakeClient.made = []
+    path = write_synthetic(tmp_path / "course")
+    written = path.read_bytes()
+    executed = assignments.execute(path) if timeout is None else assignments.execute(path, timeout=timeout)
+    [client] = FakeClient.made
+    assert client.notebook is executed and executed.metadata["ran"] is True
+    assert [cell.source for cell in executed.cells] == [cell.source for cell in synthetic_notebook().cells]
+    settings = client.settings
+    assert settings["timeout"] == expected and settings["kernel_name"] == "python3"
+    assert settings["allow_errors"] is True and settings["interrupt_on_timeout"] is True
+    assert settings["on_cell_executed"] is assignments._record_timeout
+    assert settings["error_on_timeout"] == {
+        "ename": assignments.TIMEOUT_ERROR, "traceback": [],
+        "evalue": f"The cell ran longer than the timeout of {expected} s, so the kernel was interrupted."}
+    assert settings["resources"] == {"metadata": {"path": str(tmp_path / "course")}}
+    assert path.read_bytes() == written  # the file is left untouched
+
+
+def test_autograde_grades_what_execute_ran_with_its_timeout(tmp_path, monkeypatch):
+    executed = new_notebook()
+    executed.cells = [autograded_cell("ok", points=2), autograded_cell("bad", [output("stderr")], points=1)]
+    calls = []
+    monkeypatch.setattr(assignments, "execute", lambda path, timeout=600: calls.append((path, timeout)) or executed)
+    assert assignments.autograde("some.ipynb", timeout=9) == {"ok": (2.0, True, None), "bad": (1.0, False, "stderr")}
+    assignments.autograde("other.ipynb")
+    assert calls == [("some.ipynb", 9), ("other.ipynb", 600)]
+
+
+def test_exercises_and_written_answers_split_the_graded_cells():
+    """exercises: graded code cells that are not the student's; written_answers: graded cells that are."""
+    def cell(kind, grade_id, grade, solution, points=None, task=False):
+        made = (new_code_cell if kind == "code" else new_markdown_cell)("x = 1")
+        made.metadata = nbgrader_metadata(grade_id, grade, solution, points)
+        made.metadata["nbgrader"]["task"] = task
+        return made
+
+    notebook = new_notebook()
+    notebook.cells = [new_code_cell("plain"), new_markdown_cell("plain"),
+                      cell("code", "solution", False, True),
+                      cell("code", "solution_with_points", False, True, points=1),  # points, but not graded
+                      cell("code", "test", True, False, points=3),
+                      cell("code", "test_half", True, False, points=0.5),
+                      cell("markdown", "written", True, True, points=2),
+                      cell("code", "written_code", True, True, points=4),
+                      cell("markdown", "graded_markdown", True, False, points=5),
+                      cell("markdown", "task", False, False, points=1, task=True)]
+    points, written = assignments.exercises(notebook), assignments.written_answers(notebook)
+    assert points == {"test": 3.0, "test_half": 0.5}
+    assert written == {"written": 2.0, "written_code": 4.0}
+    assert all(type(value) is float for value in [*points.values(), *written.values()])
+
+
+def test_answer_text_keeps_the_long_lines_whitespace_aside():
+    cell = new_markdown_cell("\n".join([
+        "Short line.",
+        "x" * 19,  # under MIN_ANSWER_LINE
+        "y" * 20,  # just long enough
+        "   short   but   spaced  ",  # long only with its spaces
+        "  Model   answer:  nine,\tbecause squaring.  ",
+        "Model answer: nine, because squaring.",  # the same line, once
+        "",
+    ]))
+    assert assignments.MIN_ANSWER_LINE == 20
+    assert assignments.answer_text(cell) == ["Model answer: nine, because squaring.", "y" * 20]
+    assert assignments.answer_text(new_markdown_cell("")) == []
+
+
+def test_solution_lines_leave_out_the_trivial_the_short_and_what_follows_the_region():
+    cell = new_code_cell("\n".join([
+        "def build(value):",
+        "    assert value is not None, 'no value'",  # the stub keeps it: it stands outside the region too
+        "    ### BEGIN SOLUTION",
+        "    assert value is not None, 'no value'",
+        "    total = first + sec",  # 19 characters
+        "    total = first + secd",  # 20
+        "    return reconstruction_loss",
+        "    return self.decoder.output_layer",
+        "    yield generated_batch_item",
+        "    raise NotImplementedError()",
+        "    raise NotImplementedError",
+        "    return decode_latent(value)",  # a call: it gives the answer away
+        '    label = "a # inside double quotes"  # a comment',
+        "    other = 'single' + 'quotes'  # a comment",
+        "    ### END SOLUTION",
+        "    print(build(value) + value * 2)",  # after the region: the student keeps it
+    ]))
+    assert assignments.solution_lines(cell) == ['label = "a # inside double quotes"', "other = 'single' + 'quotes'",
+                                                "return decode_latent(value)", "total = first + secd"]
+    assert assignments.solution_lines(new_code_cell("result = value * value * value")) == []
+
+
+def test_leaked_answers_read_the_student_version_whitespace_aside(tmp_path):
+    notebook = synthetic_notebook()
+    given = "    given = float(value) * 1.0\n"  # a line the stub keeps: the student sees it anyway
+    notebook.cells[3].source = SQUARE_SOLUTION.replace("    ### BEGIN SOLUTION\n", given + "    ### BEGIN SOLUTION\n")
+    notebook.cells.append(new_code_cell(given.strip() + "\nprint(given)"))
+    notebook.cells[4].source = SQUARE_TEST.replace("square(-2) == 4", "square(-2) == 4  # result = value * value")
+    assert assignments.leaked_answers(notebook) == {}  # only in the hidden tests, which students never see
+    notebook.cells.insert(2, new_code_cell("result  =   value  *  value"))  # before the exercise, other spacing
+    notebook.cells.append(new_markdown_cell("Recall: Model answer:  9,   because squaring removes the sign of -3."))
+    expected = {"nb00_ex1_solution": ["result = value * value"], "nb00_q1": [ANSWER_LINES[0]]}
+    assert assignments.leaked_answers(notebook) == expected
+    nbformat.write(notebook, tmp_path / "00_synthetic.ipynb")
+    assert assignments.leaked_answers(tmp_path / "00_synthetic.ipynb") == expected
+    assert assignments.leaked_answers(str(tmp_path / "00_synthetic.ipynb")) == expected
+
+
+def test_student_notebook_runs_every_step_of_generate_assignment_and_leaves_the_instructor_version():
+    instructor = synthetic_notebook()
+    instructor.cells[5].outputs = [output("stdout", text="6\n")]
+    instructor.cells[5].execution_count = 4
+    instructor.cells.append(new_markdown_cell(
+        "Describe the plot.\n=== BEGIN MARK SCHEME ===\nOne point for the axes.\n=== END MARK SCHEME ===",
+        metadata={"nbgrader": {"grade": False, "grade_id": "nb00_task", "locked": True, "points": 1,
+                               "schema_version": 3, "solution": False, "task": True}}))
+    before = json.dumps(instructor, sort_keys=True)
+    student = assignments.student_notebook(instructor)
+    assert json.dumps(instructor, sort_keys=True) == before
+    cells = student.cells
+    assert cells[3].source == "def square(value):\n    # YOUR CODE HERE\n    raise NotImplementedError()"  # solutions
+    assert cells[4].source == "assert square(3) == 9"  # hidden tests
+    assert cells[7].source == assignments.TEXT_STUB and cells[8].source == "Describe the plot."  # mark scheme
+    assert cells[5].outputs == [] and cells[5].execution_count is None  # outputs
+    assert cells[4].metadata["editable"] is False and cells[4].metadata["deletable"] is False  # locked
+    assert cells[8].metadata["editable"] is False
+    assert all("checksum" in cells[i].metadata["nbgrader"] for i in (3, 4, 7, 8))  # checksums
+    assert all("nbgrader" not in cells[i].metadata for i in (0, 1, 2, 5, 6))
+    broken = synthetic_notebook()
+    broken.cells[4].metadata["nbgrader"]["grade_id"] = "nb00_q1"  # the cell metadata is checked
+    with pytest.raises(Exception, match="failed to validate"):
+        assignments.student_notebook(broken)
+
+
+@pytest.mark.parametrize("name, expected", [("01_dense_decoder.ipynb", "nb01"), ("07.ipynb", "nb07"),
+                                            (Path("notebooks") / "12_b_c.ipynb", "nb12")])
+def test_assignment_id(name, expected):
+    assert assignments.assignment_id(name) == expected
+
+
+@pytest.mark.parametrize("n, noun, expected", [(1, "file", "1 file"), (1.0, "point", "1 point"),
+                                               (0, "file", "0 files"), (2, "file", "2 files"),
+                                               (2.5, "point", "2.5 points"), (3.0, "point", "3 points")])
+def test_count(n, noun, expected):
+    assert assignments._count(n, noun) == expected
+
+
+@pytest.mark.parametrize("cells, expected", [
+    ([new_markdown_cell("# Squares")], "Squares"),
+    ([new_markdown_cell("#  Notes in C#")], "Notes in C#"),
+    ([new_code_cell("# a comment"), new_markdown_cell("Intro.\n## Squares, again  \n# Later")], "Squares, again"),
+    ([new_markdown_cell("No heading here."), new_markdown_cell("### Third ### level")], "Third ### level"),
+    ([new_markdown_cell("Text #1 only"), new_code_cell("# Not a title")], ""),
+    ([], ""),
+])
+def test_title_is_the_first_markdown_heading(cells, expected):
+    notebook = new_notebook()
+    notebook.cells = cells
+    assert assignments._title(notebook) == expected
+
+
+def test_instructor_notebooks_are_the_sorted_notebooks_of_a_folder(tmp_path):
+    folder = tmp_path / "notes [v2]"  # glob's special characters in the name
+    names = ["03_c.ipynb", "06_f.ipynb", "01_a.ipynb", "05_e.ipynb", "readme.md", "02_b.ipynb", "04_d.ipynb"]
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text("{}")
+    assert assignments._instructor_notebooks(folder) == [str(folder / name) for name in sorted(names[:4] + names[5:])]
+    with pytest.raises(ValueError, match=r"^--source is empty.*Received: --source=''$"):
+        assignments._instructor_notebooks("", "--source")
+    with pytest.raises(ValueError, match=r"is a file, not a folder of instructor notebooks"):
+        assignments._instructor_notebooks(folder / "01_a.ipynb")
+    with pytest.raises(ValueError, match=r"found none"):
+        assignments._instructor_notebooks(tmp_path / "missing")
+
+
+def test_check_folder_accepts_a_folder_to_be_and_makes_nothing(tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "a.txt").write_text("a")
+    for path in (tmp_path / "new" / "deeper" / "still", tmp_path / "full", str(tmp_path / "new")):
+        assert assignments._check_folder(path, "output") is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
+
+
+def test_check_folder_refuses_what_cannot_be_a_folder(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match=r"^--output is empty"):
+        assignments._check_folder("", "--output")
+    with pytest.raises(ValueError, match=r"^--output '.*file' is a file, not a folder"):
+        assignments._check_folder(tmp_path / "file", "--output")
+    with pytest.raises(ValueError, match=r"^--output '.*under' lies under the file '.*file'"):
+        assignments._check_folder(tmp_path / "file" / "x" / "under", "--output")
+
+
+@pytest.mark.parametrize("missing", [os.W_OK, os.X_OK])
+def test_check_folder_refuses_a_folder_it_cannot_write_into(tmp_path, monkeypatch, missing):
+    """Tests run as root here, where every folder is writable: os.access stands in for the permissions."""
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: real(path, mode) and not (
+        os.fspath(path) == str(tmp_path) and mode & missing))
+    with pytest.raises(ValueError, match=r"^output '.*new' cannot be written: '.*' is not writable"):
+        assignments._check_folder(tmp_path / "new", "output")
+    assert assignments._check_folder(tmp_path / "new" / ".." / ".." / "elsewhere", "output") is None
+
+
+def test_check_outside_refuses_the_source_and_what_lies_in_it_links_followed(tmp_path):
+    source = tmp_path / "notebooks"
+    (source / "sub").mkdir(parents=True)
+    os.symlink(source / "sub", tmp_path / "link")
+    names = assignments._NAMES
+    for path in (source, source / "sub", source / "new" / "deeper", tmp_path / "link", tmp_path / "link" / "x"):
+        with pytest.raises(ValueError, match=r"^output must differ from the source folder and lie outside it "
+                                             r"\(source='.*notebooks'\).*Received: output='"):
+            assignments._check_outside(path, source, names)
+    os.symlink(source, tmp_path / "source_link")  # the source given by a link
+    with pytest.raises(ValueError, match="must differ from the source"):
+        assignments._check_outside(source / "sub", tmp_path / "source_link", names)
+    for path in (tmp_path / "notebooks2", tmp_path / "notebook", tmp_path, tmp_path / "student"):
+        assert assignments._check_outside(path, source, names) is None
+    named = {**names, "output": "COURSE_DIR", "received": "COURSE_DIR='grading'"}
+    with pytest.raises(ValueError, match=r"^COURSE_DIR '.*sub' must differ .*Received: COURSE_DIR='grading'$"):
+        assignments._check_outside(source / "sub", source, named)
+
+
+def occupied(folder, targets, force=False, keep_answers=True, names=None):
+    return assignments._check_occupied(folder, [str(folder / t) for t in targets], force,
+                                       names or {**assignments._NAMES, "output": "--output", "force": "--force"},
+                                       keep_answers)
+
+
+def test_check_occupied_lets_a_new_or_empty_folder_be_written(tmp_path):
+    assert occupied(tmp_path / "new", ["a.ipynb"]) == []
+    (tmp_path / "empty").mkdir()
+    assert occupied(tmp_path / "empty", ["a.ipynb"]) == []
+    assert occupied(tmp_path / "empty", ["a.ipynb"], force=True) == []
+
+
+@pytest.mark.parametrize("entries, shown", [(["a"], "1 file (a)"), (["c", "a", "b"], "3 files (a, b, c)"),
+                                            (["d", "c", "b", "a"], "4 files (a, b, c, ...)")])
+def test_check_occupied_refuses_a_folder_that_holds_files_without_force(tmp_path, entries, shown):
+    for entry in entries:
+        (tmp_path / entry).write_text("earlier")
+    with pytest.raises(ValueError, match=rf"^--output '.*' already holds {re.escape(shown)}, so nothing was written\. "
+                                         r"Pass --force .* Received: --output='.*'$"):
+        occupied(tmp_path, ["a"])
+
+
+def test_check_occupied_with_force_returns_the_targets_it_will_replace(tmp_path):
+    (tmp_path / "b.ipynb").write_text("{}")
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "real").mkdir()
+    os.symlink(tmp_path / "real", tmp_path / "link.ipynb")  # a link is replaced, not followed
+    os.symlink(tmp_path / "gone", tmp_path / "dangling.ipynb")
+    targets = ["c.ipynb", "link.ipynb", "b.ipynb", "dangling.ipynb"]
+    expected = [str(tmp_path / t) for t in ("link.ipynb", "b.ipynb", "dangling.ipynb")]
+    assert occupied(tmp_path, targets, force=True, keep_answers=False) == expected
+    assert occupied(tmp_path, targets[:3], force=True) == expected[:2]
+    with pytest.raises(ValueError, match="dangling.ipynb' holds solutions.*or cannot be read to tell"):
+        occupied(tmp_path, targets, force=True)  # with keep_answers: what cannot be read might hold answers
+
+
+def test_check_occupied_never_replaces_a_folder_or_with_keep_answers_an_instructor_notebook(tmp_path):
+    (tmp_path / "a.ipynb").mkdir()
+    for keep_answers in (True, False):
+        with pytest.raises(ValueError, match=r"^'.*a\.ipynb' is a folder, where a file would be written.*"
+                                             r"Received: --output="):
+            occupied(tmp_path, ["a.ipynb"], force=True, keep_answers=keep_answers)
+    (tmp_path / "b.ipynb").write_text('{"source": "### BEGIN SOLUTION"}')
+    with pytest.raises(ValueError, match=r"b\.ipynb' holds solutions.*never replaced, even with --force: choose "
+                                         r"another --output\. Received: --output="):
+        occupied(tmp_path, ["b.ipynb"], force=True)
+    assert occupied(tmp_path, ["b.ipynb"], force=True, keep_answers=False) == [str(tmp_path / "b.ipynb")]
+
+
+@pytest.mark.parametrize("marker", ["BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME"])
+def test_check_no_answers_refuses_a_file_or_folder_that_holds_an_answer(tmp_path, marker):
+    (tmp_path / "clean.ipynb").write_text('{"source": "# YOUR CODE HERE"}')
+    (tmp_path / "answers.ipynb").write_text(f'{{"source": "### {marker}"}}')
+    (tmp_path / "folder" / "deep").mkdir(parents=True)
+    (tmp_path / "folder" / "deep" / "x.ipynb").write_text(f"=== {marker} ===")
+    (tmp_path / "folder" / "ok.txt").write_text("ok")
+    assert assignments._check_no_answers([str(tmp_path / "clean.ipynb"), str(tmp_path / "folder" / "ok.txt")],
+                                         ": fix") is None
+    with pytest.raises(ValueError, match=r"^'.*answers\.ipynb' holds solutions, hidden tests or a mark scheme "
+                                         r".*so it is never replaced: fix$"):
+        assignments._check_no_answers([str(tmp_path / "clean.ipynb"), str(tmp_path / "answers.ipynb")], ": fix")
+    with pytest.raises(ValueError, match=r"^'.*deep.x\.ipynb' holds solutions"):
+        assignments._check_no_answers([str(tmp_path / "folder")], ": fix")
+
+
+def test_check_no_answers_refuses_a_file_it_cannot_read(tmp_path):
+    os.symlink(tmp_path / "gone.ipynb", tmp_path / "dangling.ipynb")
+    with pytest.raises(ValueError, match="dangling.ipynb' holds solutions, hidden tests or a mark scheme.*or cannot"):
+        assignments._check_no_answers([str(tmp_path / "dangling.ipynb")], "")
+    assert assignments._check_no_answers([], "") is None
+
+
+@pytest.mark.parametrize("address", [
+    "https://example.org/course/vae_keras-0.1.0-py3-none-any.whl",
+    "git+https://github.com/other/handout@main",
+    "git+https://github.com/someone/forked@main",  # a repository whose name starts with the course's
+    "git+https://github.com/someone/fork-handout@main",
+    "https://github.com/nobody/someone/fork.whl",
+    "git+https://gitlab.com/someone/fork@spring",
+])
+def test_check_install_address_accepts_a_public_address_and_says_it_must_be_public(address):
+    warning = assignments._check_install_address(address, "install", "someone/fork")
+    assert warning == f"students' Colab installs the library from {address} without logging in, so it must be public."
+
+
+@pytest.mark.parametrize("address", [
+    "git+https://github.com/someone/fork@spring",
+    "git+https://github.com/someone/fork",
+    "git+https://github.com/someone/fork.git@spring",
+    "git+https://GitHub.com/SomeOne/Fork@spring",
+    "https://github.com/someone/fork/releases/download/v1/vae_keras-0.1.0-py3-none-any.whl",
+    "https://raw.githubusercontent.com/someone/fork/spring/wheels/vae_keras-0.1.0-py3-none-any.whl",
+])
+def test_check_install_address_warns_louder_for_the_course_repository(address):
+    warning = assignments._check_install_address(address, "install", "someone/fork")
+    assert warning.startswith(f"{address} is the course repository someone/fork, which holds the answers")
+    assert "python -m vae_keras handout" in warning
+
+
+def test_check_install_address_escapes_the_course_repository():
+    address = "git+https://github.com/someXone/fork@main"
+    assert "course repository" not in assignments._check_install_address(address, "install", "some.one/fork")
+
+
+@pytest.mark.parametrize("address", [None, b"https://example.org/a.whl", 3, "", "https://", "http://example.org/a.whl",
+                                     "ftp://example.org/a.whl", "https://example.org/a b.whl",
+                                     "https://example.org/a.whl\n", 'https://example.org/a".whl',
+                                     "https://example.org/a'.whl", "https://example.org/a\\b.whl",
+                                     "git+http://github.com/a/b", " https://example.org/a.whl",
+                                     "pip install https://example.org/a.whl"])
+def test_check_install_address_refuses_what_pip_cannot_take_from_colab(address):
+    with pytest.raises(ValueError, match=rf"^Expected --install-from as a public https address.*"
+                                         rf"Received: --install-from={re.escape(repr(address))}$"):
+        assignments._check_install_address(address, "--install-from", "someone/fork")
+
+
+def test_wheel_path_and_install_target(course):
+    (course / "pyproject.toml").write_text('[project]\nname = "Vae-Keras.Extra"\nversion = "0.2.0"\n')
+    assert assignments._wheel_path("out", str(course), None) == [os.path.join("out",
+                                                                              "vae_keras_extra-0.2.0-py3-none-any.whl")]
+    assert assignments._wheel_path("out", str(course), "https://example.org/x.whl") == []
+    assert assignments._install(str(course), "https://example.org/x.whl") == ("https://example.org/x.whl", None, None)
+    install, note, (name, wheel) = assignments._install(str(course), None)
+    assert (install, name, wheel) == (f"file:///content/{WHEEL}", WHEEL, b"PK not a real wheel")
+    assert note.startswith(f"# Upload {WHEEL} ") and f"pip install {WHEEL}" in note
+
+
+# --- The hand-out's own checks, on the synthetic course (fast: the wheel is faked) -----------------
+
+def test_handout_writes_the_student_notebooks_a_readme_and_the_wheel_then_replaces_an_earlier_one(
+        course, tmp_path_factory):
+    from vae_keras.course.repository import wheel_install_target
+
+    directory = tmp_path_factory.mktemp("out") / "handout"
+
+    def files():
+        return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
+
+    written = assignments.handout(directory)
+    assert (written.repository, written.branch) == ("someone/fork", "spring")  # course.toml's
+    assert files() == ["README.md", "notebooks/00_synthetic.ipynb", f"wheels/{WHEEL}"]
+    assert written.readme == os.path.join(directory, "README.md")
+    assert written.notebooks == [os.path.join(directory, "notebooks", "00_synthetic.ipynb")]
+    assert written.wheel == os.path.join(directory, "wheels", WHEEL)
+    notebook = nbformat.read(directory / "notebooks" / "00_synthetic.ipynb", as_version=4)
+    assert colab_url("someone/fork", "spring", "notebooks/00_synthetic.ipynb") in notebook.cells[0].source
+    assert wheel_install_target("someone/fork", "spring", f"wheels/{WHEEL}") in notebook.cells[1].source
+    assert assignments.STUB in notebook.cells[3].source and notebook.cells[7].source == assignments.TEXT_STUB
+    # a clone of the earlier hand-out: regenerated for another repository, what it no longer holds removed
+    (directory / ".git").mkdir()
+    (directory / ".git" / "HEAD").write_text("ref")
+    (directory / "notebooks" / "99_old.ipynb").write_text("{}")
+    (directory / "wheels" / "old").mkdir()
+    (directory / "wheels" / "old" / "x.whl").write_text("old")
+    written = assignments.handout(directory, repository="other/hand", branch="main")
+    assert (written.repository, written.branch) == ("other/hand", "main")
+    assert files() == [".git/HEAD", "README.md", "notebooks/00_synthetic.ipynb", f"wheels/{WHEEL}"]
+    notebook = nbformat.read(directory / "notebooks" / "00_synthetic.ipynb", as_version=4)
+    assert colab_url("other/hand", "main", "notebooks/00_synthetic.ipynb") in notebook.cells[0].source
+
+
+def test_handout_readme_lists_each_notebook_with_its_work():
+    student = assignments.student_notebook(synthetic_notebook())
+    untitled = assignments.student_notebook(synthetic_notebook())
+    untitled.cells = untitled.cells[1:7]  # no title, no written answer
+    project = {"name": "vae_keras", "description": "A course.", "readme": "README.md", "version": "0.1.0"}
+    readme = assignments._handout_readme(project, "teacher/course", "main", f"wheels/{WHEEL}",
+                                         [("00_synthetic.ipynb", student), ("01_more.ipynb", untitled)])
+    lines = readme.splitlines()
+    assert lines[0] == assignments.HANDOUT_MARK and lines[1] == "# vae_keras: the course notebooks"
+    badge = colab_url("teacher/course", "main", "notebooks/00_synthetic.ipynb")
+    assert (f"| [Squares](notebooks/00_synthetic.ipynb) | [![Open In Colab]"
+            f"(https://colab.research.google.com/assets/colab-badge.svg)]({badge}) "
+            "| 1 code exercise (2 points), 1 written answer (2 points) |") in lines
+    [row] = [line for line in lines if "01_more.ipynb" in line and line.startswith("|")]
+    assert row.startswith("| [01_more.ipynb](notebooks/01_more.ipynb) |")
+    assert row.endswith("| 1 code exercise (2 points) |")
+    assert "git clone https://github.com/teacher/course.git && cd course" in lines
+    assert f"pip install tensorflow jupyterlab ipywidgets wheels/{WHEEL}" in lines
+    assert "`00_synthetic.ipynb`)." in readme and "A course." in lines
+
+
+def test_check_handout_folder_accepts_a_new_empty_or_earlier_handout(tmp_path):
+    root, source = tmp_path / "course", tmp_path / "course" / "notebooks"
+    source.mkdir(parents=True)
+    check = assignments._check_handout_folder
+    assert check(str(tmp_path / "new"), str(root), str(source)) == set()
+    (tmp_path / "clone" / ".git").mkdir(parents=True)
+    assert check(str(tmp_path / "clone"), str(root), str(source)) == set()
+    earlier = tmp_path / "earlier"
+    (earlier / "notebooks").mkdir(parents=True)
+    (earlier / "wheels").mkdir()
+    (earlier / "README.md").write_text(assignments.HANDOUT_MARK + "  \n# vae_keras\n")
+    (earlier / "notebooks" / "00_a.ipynb").write_text("{}")
+    (earlier / "wheels" / WHEEL).write_text("PK")
+    (earlier / "other.txt").write_text("stays")
+    assert check(str(earlier), str(root), str(source)) == {str(earlier / "notebooks" / "00_a.ipynb"),
+                                                          str(earlier / "wheels" / WHEEL)}
+
+
+def test_check_handout_folder_refuses_the_course_a_stranger_and_answers(tmp_path):
+    root, source = tmp_path / "course", tmp_path / "course" / "notebooks"
+    source.mkdir(parents=True)
+    check = assignments._check_handout_folder
+    for directory in (tmp_path, root):
+        with pytest.raises(ValueError, match=r"^The hand-out folder must not hold the course.*Received: DIR="):
+            check(str(directory), str(root), str(source), "DIR")
+    outside = tmp_path / "notes"
+    outside.mkdir()
+    with pytest.raises(ValueError, match="must not hold the course"):  # it holds the notebooks, not the course
+        check(str(tmp_path), str(tmp_path.parent / "another_course"), str(outside))
+    os.symlink(source, tmp_path / "link")
+    with pytest.raises(ValueError, match="must lie outside the instructor notebooks' folder"):
+        check(str(tmp_path / "link" / "handout"), str(root), str(source))
+    stranger = tmp_path / "stranger"
+    stranger.mkdir()
+    (stranger / "README.md").write_text("# My own project\n" + assignments.HANDOUT_MARK)
+    with pytest.raises(ValueError, match="is neither empty nor an earlier hand-out"):
+        check(str(stranger), str(root), str(source))
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / "README.md").write_text(assignments.HANDOUT_MARK + "\n")
+    (earlier / "wheels").write_text("a file")
+    with pytest.raises(ValueError, match=r"'.*wheels' is a file where the hand-out keeps a folder"):
+        check(str(earlier), str(root), str(source))
+    (earlier / "wheels").unlink()
+    (earlier / "notebooks" / "sub").mkdir(parents=True)
+    (earlier / "notebooks" / "sub" / "00_a.ipynb").write_text("### BEGIN SOLUTION")
+    with pytest.raises(ValueError, match=r"00_a\.ipynb' holds solutions.*: move it out of the hand-out folder"):
+        check(str(earlier), str(root), str(source))
+
+
+def test_read_project_reads_name_version_description_and_readme(tmp_path):
+    def project(text, package=True):
+        (tmp_path / "pyproject.toml").write_text(text)
+        if package:
+            (tmp_path / "vae_keras").mkdir(exist_ok=True)
+            (tmp_path / "vae_keras" / "__init__.py").write_text("")
+        return assignments._read_project(str(tmp_path))
+
+    assert project('[project]\nname = "v"\nversion = "1"\n') == {
+        "name": "v", "version": "1", "description": "", "readme": "README.md"}
+    assert project('[project]\nname = "v"\nversion = "1"\ndescription = "d"\nreadme = "R.md"\n')["readme"] == "R.md"
+    assert project('[project]\nname = "v"\nversion = "1"\nreadme = {file = "D.md"}\n')["readme"] == "D.md"
+    assert project('[project]\nname = "v"\nversion = "1"\nreadme = {text = "t"}\n')["readme"] == "README.md"
+    for text in ('[project]\nname = "v"\n', '[project]\nversion = "1"\n', '[tool]\nname = "v"\n',
+                 '[project]\nname = 1\nversion = "1"\n', 'project = "v"\n'):
+        with pytest.raises(ValueError, match=r"pyproject\.toml: expected a \[project\] table"):
+            project(text)
+    (tmp_path / "vae_keras" / "__init__.py").unlink()
+    with pytest.raises(ValueError, match="to hold pyproject.toml and vae_keras/"):
+        project('[project]\nname = "v"\nversion = "1"\n', package=False)
+
+
+def test_student_notebook_runs_generate_assignments_own_preprocessors_in_order_but_saves_no_cells():
+    """The same chain as `nbgrader generate_assignment` (header, tests, locks, solutions, outputs, checks,
+    checksums, hidden tests, mark schemes), less SaveCells, which would write a gradebook."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import SaveCells
+
+    chain = GenerateAssignment.class_traits()["preprocessors"].default()
+    made = assignments._generate_assignment_preprocessors()
+    assert [type(p) for p in made] == [cls for cls in chain if cls is not SaveCells]
+    assert len(made) == len(chain) - 1 and len({id(p) for p in made}) == len(made)
+
+
+def test_commands_need_nbgrader_before_any_work(course, monkeypatch):
+    def missing():
+        raise ModuleNotFoundError("No module named 'nbgrader'")
+
+    monkeypatch.setattr(assignments, "require_instructor_tools", missing)
+    for write in (lambda: assignments.student_versions(), lambda: assignments.nbgrader_sources("grading"),
+                  lambda: assignments.handout(course.parent / "handout_of_course")):
+        with pytest.raises(ModuleNotFoundError, match="nbgrader"):
+            write()
+    assert not (course / "student").exists() and not (course / "grading").exists()
+
+
+def test_handout_refuses_a_bad_repository_branch_or_folder_before_writing(course, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    (out / "file").write_text("x")
+    cases = [({"repository": "not a repository"}, "OWNER/NAME"), ({"branch": "two words"}, "branch"),
+             ({"directory": out / "file"}, "is a file, not a folder")]
+    for options, message in cases:
+        directory = options.pop("directory", out / "handout")
+        with pytest.raises(ValueError, match=message):
+            assignments.handout(directory, **options)
+    assert sorted(p.name for p in out.iterdir()) == ["file"]
+
+
+def test_the_public_address_warning_points_at_the_caller(course):
+    with pytest.warns(assignments.CourseWarning, match="must be public") as record:
+        assignments.student_versions(install="https://example.org/vae_keras-0.1.0-py3-none-any.whl")
+    assert [Path(w.filename).name for w in record] == [Path(__file__).name]
+
+
+@pytest.mark.parametrize("break_it, error", [
+    (lambda nb: nb.cells[4].metadata["nbgrader"].__setitem__("grade_id", "nb00_q1"), "failed to validate"),
+    (lambda nb: nb.cells[4].metadata["nbgrader"].__setitem__("schema_version", "3"), "not supported"),
+    (lambda nb: nb.cells[4].metadata["nbgrader"].__setitem__("schema_version", 1), "Outdated schema version"),
+    (lambda nb: nb.cells[4].metadata["nbgrader"].__setitem__("schema_version", 4), "too new"),
+    (lambda nb: nb.cells[4].metadata.__setitem__("nbgrader", None), "no attribute"),
+    (lambda nb: nb.metadata["kernelspec"].__setitem__("language", "julia"), "julia"),
+    (lambda nb: setattr(nb.cells[3], "source", "### BEGIN SOLUTION\nx = 1"), "no end solution"),
+])
+def test_student_versions_name_the_notebook_nbgrader_rejects_and_write_nothing(course, break_it, error):
+    path = course / "notebooks" / "00_synthetic.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    break_it(notebook)
+    nbformat.write(notebook, path)
+    for write in (lambda: assignments.student_versions(), lambda: assignments.nbgrader_sources("grading")):
+        with pytest.raises(ValueError, match=rf"^notebooks.00_synthetic\.ipynb: .*{error}"):
+            write()
+    assert not (course / "student").exists() and not (course / "grading").exists()
+
+
+def fake_pip(results, wheels=("vae_keras-0.1.0-py3-none-any.whl",)):
+    """Stands in for subprocess.run in `build_wheel`: each call takes the next (exit status, stderr) of results
+    and, when it succeeds, writes `wheels` to pip's -w folder (which it does not make). Returns the calls'
+    (command, environment, {staged file: text})."""
+    calls = []
+
+    def run(command, capture_output=False, text=False, env=None):
+        output, staging = command[command.index("-w") + 1], command[command.index("-w") + 2]
+        staged = {os.path.relpath(os.path.join(folder, name), staging):
+                  Path(folder, name).read_text() for folder, _, names in os.walk(staging) for name in names}
+        calls.append((command, env, staged))
+        status, stderr = results.pop(0)
+        if status == 0:
+            for wheel in wheels:
+                Path(output, wheel).write_bytes(b"PK")
+        assert capture_output and text
+        return subprocess.CompletedProcess(command, status, "", stderr)
+
+    return run, calls
+
+
+@pytest.fixture
+def library(tmp_path):
+    """A course checkout's library: pyproject.toml and vae_keras/ (with a __pycache__ the wheel leaves out)."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "vae_keras"\nversion = "0.1.0"\nreadme = "R.md"\n')
+    (tmp_path / "vae_keras" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "vae_keras" / "__init__.py").write_text("x = 1\n")
+    (tmp_path / "vae_keras" / "__pycache__" / "a.pyc").write_text("")
+    (tmp_path / "vae_keras" / "b.pyc").write_text("")
+    return tmp_path
+
+
+def test_build_wheel_builds_offline_first_from_the_library_alone(library, monkeypatch):
+    run, calls = fake_pip([(0, "")])
+    monkeypatch.setattr(subprocess, "run", run)
+    (library / "wheels").mkdir()
+    (library / "wheels" / "other-1.0-py3-none-any.whl").write_bytes(b"PK")  # an earlier, unrelated wheel
+    (library / "wheels" / WHEEL).write_bytes(b"old")  # this library's earlier wheel, rebuilt
+    assert assignments.build_wheel(str(library), str(library / "wheels"), "# the readme") == str(
+        library / "wheels" / WHEEL)
+    [(command, env, staged)] = calls
+    assert command[:8] == [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(library / "wheels")]
+    assert command[9:] == ["--no-build-isolation", "--no-index"]
+    assert env["SOURCE_DATE_EPOCH"] == "315532800" and env["PIP_NO_INPUT"] == "1"
+    assert staged == {"pyproject.toml": (library / "pyproject.toml").read_text(), "R.md": "# the readme",
+                      os.path.join("vae_keras", "__init__.py"): "x = 1\n"}
+
+
+def test_build_wheel_falls_back_to_pips_isolated_build_and_says_why_it_failed(library, monkeypatch):
+    run, calls = fake_pip([(1, "a\nb\noffline failed"), (0, "")])
+    monkeypatch.setattr(subprocess, "run", run)
+    assert assignments.build_wheel(str(library), str(library / "new" / "out"), "") == str(
+        library / "new" / "out" / WHEEL)  # the folder made
+    assert [command[9:] for command, _, _ in calls] == [["--no-build-isolation", "--no-index"], []]
+    run, calls = fake_pip([(1, "x\noffline failed"), (2, "y\nonline failed")])
+    monkeypatch.setattr(subprocess, "run", run)
+    with pytest.raises(RuntimeError, match=r"pip could not build the wheel of .*: x offline failed \| "
+                                           r"y online failed$"):
+        assignments.build_wheel(str(library), str(library / "out2"), "")
+    assert len(calls) == 2
+    run, calls = fake_pip([(0, "")], wheels=[WHEEL, "vae_keras-0.1.0-py2-none-any.whl"])
+    monkeypatch.setattr(subprocess, "run", run)
+    with pytest.raises(RuntimeError, match="Expected pip to write one wheel"):
+        assignments.build_wheel(str(library), str(library / "out3"), "")
+
+
+def test_student_versions_and_sources_refuse_a_file_for_a_folder(course):
+    (course / "taken").write_text("x")
+    with pytest.raises(ValueError, match=r"^output 'taken' is a file, not a folder"):
+        assignments.student_versions(output="taken", force=True)
+    with pytest.raises(ValueError, match=r"^course_dir 'taken' is a file, not a folder"):
+        assignments.nbgrader_sources("taken", force=True)
+    (course / "grading" / "source").mkdir(parents=True)
+    (course / "grading" / "source" / "nb00").write_text("x")  # where the assignment's folder goes
+    with pytest.raises(ValueError, match=r"^course_dir '.*nb00' is a file, not a folder"):
+        assignments.nbgrader_sources("grading", force=True)
+    assert (course / "taken").read_text() == "x" and (course / "grading" / "source" / "nb00").read_text() == "x"
+
+
+def test_student_versions_refuse_to_write_twice_without_force(course):
+    assignments.student_versions()
+    with pytest.raises(ValueError, match="already holds 2 files"):
+        assignments.student_versions()
+
+
+@pytest.mark.parametrize("make", [lambda folder: (folder / "00_synthetic.ipynb").write_text("### BEGIN SOLUTION"),
+                                  lambda folder: (folder / WHEEL).mkdir()])
+def test_student_versions_refuse_a_target_before_the_wheel_is_built(course, monkeypatch, make):
+    """The targets are checked, then the wheel's name, all before `build_wheel` runs (it takes seconds)."""
+    (course / "student").mkdir()
+    make(course / "student")
+    built = []
+    monkeypatch.setattr(assignments, "build_wheel", lambda *args, **kwargs: built.append(args))
+    with pytest.raises(ValueError, match="holds solutions|is a folder, where a file would be written"):
+        assignments.student_versions(force=True)
+    assert built == []
+
+
+def test_check_occupied_keeps_answers_by_default(tmp_path):
+    (tmp_path / "a.ipynb").write_text("### BEGIN HIDDEN TESTS")
+    with pytest.raises(ValueError, match="holds solutions"):
+        assignments._check_occupied(tmp_path, [str(tmp_path / "a.ipynb")], True, assignments._NAMES)
+
+
+def test_is_handout_reads_the_first_line_of_its_readme(tmp_path):
+    assert assignments._is_handout(tmp_path) is False  # no README.md
+    (tmp_path / "README.md").write_text("# Mine\n" + assignments.HANDOUT_MARK + "\n")
+    assert assignments._is_handout(tmp_path) is False
+    (tmp_path / "README.md").write_text(" " + assignments.HANDOUT_MARK + " \n# vae_keras\n")
+    assert assignments._is_handout(tmp_path) is True
+    (tmp_path / "README.md").unlink()
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="is neither empty nor an earlier hand-out"):
+        assignments._check_handout_folder(str(tmp_path), str(tmp_path.parent / "course"), str(tmp_path.parent / "nb"))

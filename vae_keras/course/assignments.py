@@ -329,14 +329,15 @@ def _check_install_address(install, name, course_repository):
 def _read_exercises(paths):
     """(instructor notebooks, their student versions): each made now, so that a notebook nbformat or nbgrader
     rejects is named before anything is written."""
-    from nbgrader.nbgraderformat import ValidationError
+    from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError, ValidationError
 
     instructors, students = [], []
     for path in paths:
         notebook = read_notebook(path)
         try:
             students.append(student_notebook(notebook, path=os.path.dirname(path) or "."))
-        except (RuntimeError, ValueError, KeyError, TypeError, ValidationError) as error:  # regions or metadata
+        except (RuntimeError, ValueError, KeyError, TypeError, AttributeError, ValidationError, SchemaTooOldError,
+                SchemaTooNewError) as error:  # regions or metadata (e.g. none, or of another nbgrader version)
             raise ValueError(f"{path}: {error}") from error
         instructors.append(notebook)
     return instructors, students
@@ -455,9 +456,10 @@ def solution_lines(cell):
             within = False
             continue
         line = _normalize(line)
-        comment = _COMMENT.search(line)
-        if comment and line[:comment.start()].count('"') % 2 == 0 and line[:comment.start()].count("'") % 2 == 0:
-            line = line[:comment.start()].rstrip()
+        for comment in _COMMENT.finditer(line):  # the first " # " outside a string starts the comment
+            if line[:comment.start()].count('"') % 2 == 0 and line[:comment.start()].count("'") % 2 == 0:
+                line = line[:comment.start()].rstrip()
+                break
         (inside if within else outside).add(line)
     return sorted(line for line in inside - outside
                   if len(line) >= MIN_ANSWER_LINE and not line.startswith("#") and not _TRIVIAL.fullmatch(line))
