@@ -13,7 +13,7 @@ PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 UNIT = -m "not notebooks and not backend_independent"
 OLDEST = $(CURDIR)/.venv-oldest
 
-.PHONY: install run test test-colab test-oldest test-torch check-claims versions
+.PHONY: install run test test-colab test-oldest test-torch check-claims mutation versions
 
 install:
 	$(PYTHON) -m pip install -r requirements.txt -e .
@@ -47,6 +47,11 @@ test-torch:
 MNIST_PATH ?= ../shared/data/mnist.npz
 check-claims:
 	$(PYTHON) benchmarks/check_claims.py $(if $(wildcard $(MNIST_PATH)),--data-path $(MNIST_PATH))
+
+# Mutation testing of the grading helpers: one-line bugs planted one at a time in checks.py and assignments.py,
+# each run against the module's own test file (benchmarks/mutation.py; minutes per module, not part of `make test`).
+mutation:
+	$(PYTHON) benchmarks/mutation.py checks assignments
 
 # The versions a test run uses, printed at its start.
 versions:
