@@ -235,7 +235,8 @@ class NotebookGrading:
         tests = {exercise: test for exercise, (_, test) in exercises_in(notebook).items()}
         for exercise, labels in requirements_of(notebook).items():
             visible, hidden = checked_requirements(tests[exercise])
-            assert set(labels) <= visible | hidden, f"{exercise}: no check names {sorted(set(labels) - visible - hidden)}"
+            unchecked = sorted(set(labels) - visible - hidden)
+            assert not unchecked, f"{exercise}: no check names {unchecked}"
             assert visible | hidden <= set(labels), (
                 f"{exercise}: checks name {sorted((visible | hidden) - set(labels))}, which the task does not list")
 
@@ -243,7 +244,8 @@ class NotebookGrading:
         notebook = nbformat.read(self.path, as_version=4)
         tests = {exercise: test for exercise, (_, test) in exercises_in(notebook).items()}
         declared = hidden_only(self.path)
-        assert set(declared) <= set(tests), f"HIDDEN_ONLY names exercises the notebook lacks: {set(declared) - set(tests)}"
+        unknown = set(declared) - set(tests)
+        assert not unknown, f"HIDDEN_ONLY names exercises the notebook lacks: {unknown}"
         for exercise, labels in requirements_of(notebook).items():
             visible, _ = checked_requirements(tests[exercise])
             hidden = set(declared.get(exercise, {}))
@@ -258,7 +260,8 @@ class NotebookGrading:
             wrong = table.get(exercise, {}).get("wrong", {})
             named = [WRONG_LABEL.match(label) for label in wrong]
             unnamed = [label for label, match in zip(wrong, named) if not match]
-            assert not unnamed, f"{exercise}: wrong answers {unnamed} do not start with the requirement they break ('R2: ...')"
+            assert not unnamed, (
+                f"{exercise}: wrong answers {unnamed} do not start with the requirement they break ('R2: ...')")
             broken = {match.group(1) for match in named}
             assert broken <= set(labels), f"{exercise}: wrong answers break {sorted(broken - set(labels))}, not listed"
             assert set(labels) <= broken, f"{exercise}: no wrong answer breaks {sorted(set(labels) - broken)}"

@@ -92,8 +92,8 @@ CLAIMS = [
      "np.abs(two_affine_maps - one_affine_map).max(), np.abs(relu_between - one_affine_map).max())"),
     ("c41: both residuals of the ReLU decoder are far above rounding (> 1e-3)",
      "(min(residuals) > 1e-3, [round(r, 3) for r in residuals])"),
-    # c8, c44/c45: activations.
-    ("c8/c44: LeakyReLU's negative slope is 0.2 for the function, 0.3 for the layer",
+    # c44/c45: activations.
+    ("c44: LeakyReLU's negative slope is 0.2 for the function, 0.3 for the layer",
      "(np.isclose(slopes['leaky_relu function (default)'], 0.2) and np.isclose(slopes['LeakyReLU layer (default)'], 0.3), "
      "{k: round(v, 3) for k, v in slopes.items()})"),
     # c47/c48: the library's sampling layer.

@@ -33,10 +33,10 @@ CLAIMS = [
     # c6/c10: the table.
     ("c10: the matched heads' RMS errors are about equal (within 0.01 pixels)",
      "(lambda r: (max(r) - min(r) < 0.01, [round(v, 4) for v in r]))([rows[i]['RMS error (pixels)'] for i in range(3)])"),
-    ("c8/c10: the matched models' KLs are alike, about 20 nats",
+    ("c10/c21: the matched models' KLs are alike, about 20 nats",
      "(lambda k: (min(k) > 15 and max(k) < 30 and max(k) - min(k) < 5, [round(v, 1) for v in k]))("
      "[rows[i]['KL (nats)'] for i in range(3)])"),
-    ("c8/c10: the mismatched model's KL is a few nats (collapsed or nearly): under 10, under a third of each matched one's",
+    ("c10/c21: the mismatched model's KL is a few nats (collapsed or nearly): under 10, under a third of each matched one's",
      "(lambda k, matched: (k < 10 and k < min(matched) / 3, f'{k:.2f} nats, matched {[round(v, 1) for v in matched]}'))("
      "rows[3]['KL (nats)'], [rows[i]['KL (nats)'] for i in range(3)])"),
     ("c8: the mismatch's background is a flat mid-grey: no pixel below 0.5, each image's median 0.5",

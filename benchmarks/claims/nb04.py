@@ -71,7 +71,7 @@ CLAIMS = [
      f"np.array([{ENTROPY}(f) for f in F])))({FRAMES})"),
     ("c17: ... further from any real digit (Q of one frame, against the test images) than either end",
      f"(lambda q: (q[1:-1].max() > max(q[0], q[-1]), f'Q per frame {{q.round(2)}}'))({EACH_Q}({FRAMES}.reshape(10, 28, 28, 1)))"),
-    ("c17/c40: the middle of the walk runs closer to the origin than almost every training code (< 2 %)",
+    ("c40: the middle of the walk runs closer to the origin than almost every training code (< 2 %)",
      "(lambda share: (share < 0.02, f'{share:.1%} of training codes are shorter than the walk shortest code'))("
      "float(np.mean(train_norms < np.linalg.norm(walk, axis=1).min())))"),
     ("c40: the walk's shortest code is in its middle, shorter than both ends",

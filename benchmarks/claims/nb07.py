@@ -8,21 +8,21 @@ HANG_GUARD_S. Each returns (passed, value).
 """
 
 CLAIMS = [
-    # The task text (requirement 2) and the limits.
-    ("Requirement 2: on the 455 training rows, 60 epochs in batches of 64 are 480 gradient steps",
+    # The task text (requirement R4) and the limits.
+    ("R4: on the 455 training rows, 60 epochs in batches of 64 are 480 gradient steps",
      "(len(u_train) == 455 and 60 * models.steps_per_epoch(len(u_train), 64) == 480, "
      "f'{len(u_train)} rows, {60 * models.steps_per_epoch(len(u_train), 64)} steps')"),
-    ("Requirement 2: the budget is 1,000 gradient steps and the guard against a hang 8 minutes",
+    ("R4: the budget is 1,000 gradient steps and the guard against a hang 8 minutes",
      "(STEP_BUDGET == 1000 and HANG_GUARD_S == 480.0, f'{STEP_BUDGET} steps, {HANG_GUARD_S:.0f} s')"),
-    ("Requirement 2: 1,000 steps in batches of 64 take well under a minute (the solution's time per step "
+    ("R4: 1,000 steps in batches of 64 take well under a minute (the solution's time per step "
      "times 1,000, tracing included)",
      "(seconds * STEP_BUDGET / capstone_steps < 60, f'{seconds * STEP_BUDGET / capstone_steps:.1f} s')"),
-    ("Requirement 2: the guard only stops a hang: it is at least 10 times a budget-sized run of the "
+    ("R4: the guard only stops a hang: it is at least 10 times a budget-sized run of the "
      "solution's design",
      "(HANG_GUARD_S >= 10 * seconds * STEP_BUDGET / capstone_steps, "
      "f'{seconds * STEP_BUDGET / capstone_steps:.1f} s for 1,000 steps, guard {HANG_GUARD_S:.0f} s, "
      "{HANG_GUARD_S / (seconds * STEP_BUDGET / capstone_steps):.1f}x')"),
-    ("Requirement 2: the test cell counts the solution's steps from its optimizer (model.optimizer.iterations)",
+    ("R4: the test cell counts the solution's steps from its optimizer (model.optimizer.iterations)",
      "(capstone_steps == int(capstone.optimizer.iterations), "
      "f'{capstone_steps} counted, {int(capstone.optimizer.iterations)} on capstone.optimizer')"),
     # The model answer.

@@ -15,7 +15,7 @@ def build_widening_decoder(latent_dim):
         keras.layers.Reshape((28, 28, 1)),
     ])
 ''',
-    "separate LeakyReLU and Activation layers, widths 64 -> 128 -> 512": '''
+    "functional, separate LeakyReLU and Activation layers, widths 64 -> 128 -> 512": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.LeakyReLU(negative_slope=0.2)(keras.layers.Dense(64)(z))
@@ -24,7 +24,7 @@ def build_widening_decoder(latent_dim):
     h = keras.layers.Activation("sigmoid")(keras.layers.Dense(784)(h))
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
-    "activations called as functions, equal widths": '''
+    "functional, activations called as functions, equal widths": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.activations.elu(keras.layers.Dense(256)(z))
@@ -49,10 +49,54 @@ def build_widening_decoder(latent_dim):
     pixels = ops.sigmoid(keras.layers.Dense(784)(h))
     return keras.Model(z, ops.reshape(pixels, (-1, 28, 28, 1)))
 ''',
+    "functional, a BatchNormalization between each Dense layer and its ReLU": '''
+def build_widening_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.ReLU()(keras.layers.BatchNormalization()(keras.layers.Dense(128)(z)))
+    h = keras.layers.ReLU()(keras.layers.BatchNormalization()(keras.layers.Dense(256)(h)))
+    h = keras.layers.Dense(784, activation="sigmoid")(h)
+    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
+''',
+    "subclassed keras.Model, layers as attributes": '''
+class WideningDecoder(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = [keras.layers.Dense(200, activation="relu"), keras.layers.Dense(400, activation="tanh")]
+        self.head = keras.layers.Dense(784, activation="sigmoid")
+        self.to_image = keras.layers.Reshape((28, 28, 1))
+
+    def call(self, z):
+        for layer in self.hidden:
+            z = layer(z)
+        return self.to_image(self.head(z))
+
+
+def build_widening_decoder(latent_dim):
+    decoder = WideningDecoder()
+    decoder(ops.zeros((1, latent_dim)))
+    return decoder
+''',
+    "subclassed keras.Model, unbuilt, the sigmoid called in call()": '''
+class Decoder(keras.Model):
+    def __init__(self, latent_dim):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.first, self.second = keras.layers.Dense(64), keras.layers.Dense(256)
+        self.logits = keras.layers.Dense(784)
+
+    def call(self, z):
+        h = keras.activations.leaky_relu(self.first(z))
+        h = keras.activations.silu(self.second(h))
+        return ops.reshape(ops.sigmoid(self.logits(h)), (-1, 28, 28, 1))
+
+
+def build_widening_decoder(latent_dim):
+    return Decoder(latent_dim)
+''',
 }
 
 EX1_WRONG = {
-    "no non-linearity in the hidden layers": '''
+    "R2: no non-linearity in the hidden layers": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(128)(z)
@@ -60,7 +104,7 @@ def build_widening_decoder(latent_dim):
     h = keras.layers.Dense(784, activation="sigmoid")(h)
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
-    "the second hidden layer is linear": '''
+    "R2: the second hidden layer is linear": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(128, activation="relu")(z)
@@ -68,7 +112,7 @@ def build_widening_decoder(latent_dim):
     h = keras.layers.Dense(784, activation="sigmoid")(h)
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
-    "layers that narrow, like an encoder": '''
+    "R3: layers that narrow, like an encoder": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(512, activation="relu")(z)
@@ -76,7 +120,7 @@ def build_widening_decoder(latent_dim):
     h = keras.layers.Dense(784, activation="sigmoid")(h)
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
-    "a ReLU output head instead of a sigmoid": '''
+    "R4: a ReLU output head instead of a sigmoid": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(128, activation="relu")(z)
@@ -84,25 +128,25 @@ def build_widening_decoder(latent_dim):
     h = keras.layers.Dense(784, activation="relu")(h)
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
-    "only one hidden layer": '''
+    "R2: only one hidden layer": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(256, activation="relu")(z)
     h = keras.layers.Dense(784, activation="sigmoid")(h)
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
-    "no Reshape: flat 784-vectors": '''
+    "R1: no Reshape: flat 784-vectors": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(128, activation="relu")(z)
     h = keras.layers.Dense(256, activation="relu")(h)
     return keras.Model(z, keras.layers.Dense(784, activation="sigmoid")(h))
 ''',
-    "the library's decoder": '''
+    "R7: the library's decoder": '''
 def build_widening_decoder(latent_dim):
     return decoders.build_dense_decoder(latent_dim, hidden_units=(128, 256))
 ''',
-    "a hard sigmoid head: in [0, 1], but not a sigmoid": '''
+    "R4: a hard sigmoid head: in [0, 1], but not a sigmoid": '''
 def build_widening_decoder(latent_dim):
     return keras.Sequential([
         keras.Input(shape=(latent_dim,)),
@@ -112,7 +156,7 @@ def build_widening_decoder(latent_dim):
         keras.layers.Reshape((28, 28, 1)),
     ])
 ''',
-    "a softmax head: in [0, 1], but the pixels share one unit of probability": '''
+    "R4: a softmax head: in [0, 1], but the pixels share one unit of probability": '''
 def build_widening_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(128, activation="relu")(z)
@@ -120,11 +164,44 @@ def build_widening_decoder(latent_dim):
     h = keras.layers.Dense(784, activation="softmax")(h)
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
-    "a nested block that narrows": '''
+    "R3: a nested block that narrows": '''
 def build_widening_decoder(latent_dim):
     hidden = keras.Sequential([keras.layers.Dense(512, activation="relu"), keras.layers.Dense(128, activation="relu")])
     return keras.Sequential([keras.Input((latent_dim,)), hidden, keras.layers.Dense(784, activation="sigmoid"),
                              keras.layers.Reshape((28, 28, 1))])
+''',
+    "R5: the sigmoid written as exp(t) / (1 + exp(t)): NaN for z far from 0": '''
+def build_widening_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(128, activation="relu")(z)
+    h = keras.layers.Dense(256, activation="relu")(h)
+    t = keras.layers.Dense(784)(h)
+    pixels = ops.exp(t) / (1.0 + ops.exp(t))
+    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(pixels))
+''',
+    "R6: clips the pixels to [1e-7, 1 - 1e-7] after the head": '''
+def build_widening_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(128, activation="relu")(z)
+    h = keras.layers.Dense(256, activation="relu")(h)
+    pixels = ops.clip(keras.layers.Dense(784, activation="sigmoid")(h), 1e-7, 1 - 1e-7)
+    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(pixels))
+''',
+    "R1: a subclassed model that returns flat 784-vectors": '''
+class Decoder(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.layers_in_order = [keras.layers.Dense(128, activation="relu"), keras.layers.Dense(256, activation="relu"),
+                                keras.layers.Dense(784, activation="sigmoid")]
+
+    def call(self, z):
+        for layer in self.layers_in_order:
+            z = layer(z)
+        return z
+
+
+def build_widening_decoder(latent_dim):
+    return Decoder()
 ''',
 }
 
@@ -165,37 +242,49 @@ class Reparameterize(keras.layers.Layer):
 }
 
 EX2_WRONG = {
-    "the variance used as the standard deviation": LAYER_HEAD + '''
+    "R2: the variance used as the standard deviation": LAYER_HEAD + '''
         epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
         return z_mean + ops.exp(z_log_var) * epsilon
 ''',
-    "uniform noise with mean 0 and standard deviation 1": LAYER_HEAD + '''
+    "R2: uniform noise with mean 0 and standard deviation 1": LAYER_HEAD + '''
         epsilon = keras.random.uniform(ops.shape(z_mean), minval=-3 ** 0.5, maxval=3 ** 0.5, seed=self.seed_generator)
         return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 ''',
-    "one noise value per example, shared by its latents": LAYER_HEAD + '''
+    "R2: one noise value per example, shared by its latents": LAYER_HEAD + '''
         epsilon = keras.random.normal((ops.shape(z_mean)[0], 1), seed=self.seed_generator)
         return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 ''',
-    "an integer seed: the same noise at every call": LAYER_HEAD + '''
+    "R3: an integer seed: the same noise at every call": LAYER_HEAD + '''
         epsilon = keras.random.normal(ops.shape(z_mean), seed=0)
         return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 ''',
-    "z drawn with NumPy: unseeded, and no gradient reaches the inputs": LAYER_HEAD + '''
+    "R3: z drawn with NumPy: unseeded (and no gradient reaches the inputs)": LAYER_HEAD + '''
         rng = np.random.default_rng()
         mean, sigma = ops.convert_to_numpy(z_mean), np.exp(0.5 * ops.convert_to_numpy(z_log_var))
         return ops.convert_to_tensor(rng.normal(mean, sigma).astype("float32"))
 ''',
-    "sigma behind stop_gradient: no gradient reaches z_log_var": LAYER_HEAD + '''
+    "R4: sigma behind stop_gradient: no gradient reaches z_log_var": LAYER_HEAD + '''
         epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
         return z_mean + ops.stop_gradient(ops.exp(0.5 * z_log_var)) * epsilon
 ''',
-    "sigma as the square root of exp(log-variance): overflows": LAYER_HEAD + '''
+    "R5: sigma as the square root of exp(log-variance): overflows at a log-variance of 100": LAYER_HEAD + '''
         epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
         return z_mean + ops.sqrt(ops.exp(z_log_var)) * epsilon
 ''',
-    "the library's Sampling layer": LAYER_HEAD + '''
+    "R6: the library's Sampling layer": LAYER_HEAD + '''
         return vae_keras.Sampling()(inputs)
+''',
+    "R3: no seed: fresh noise, but two layers with the same seed draw differently": LAYER_HEAD + '''
+        epsilon = keras.random.normal(ops.shape(z_mean))
+        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+''',
+    "R5: the log-variance clipped to [-20, 20] for stability": LAYER_HEAD + '''
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return z_mean + ops.exp(0.5 * ops.clip(z_log_var, -20.0, 20.0)) * epsilon
+''',
+    "R1: returns [z_mean, z_log_var, z], as the encoder does": LAYER_HEAD + '''
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return [z_mean, z_log_var, z_mean + ops.exp(0.5 * z_log_var) * epsilon]
 ''',
 }
 
@@ -227,47 +316,60 @@ def negative_elbo(x, x_hat, z_mean, z_log_var):
 }
 
 EX3_WRONG = {
-    "the mean over the pixels (flattened binary_crossentropy)": '''
+    "R2: the mean over the pixels (flattened binary_crossentropy)": '''
 def negative_elbo(x, x_hat, z_mean, z_log_var):
     flat = lambda t: ops.reshape(t, (ops.shape(t)[0], -1))
     reconstruction = keras.losses.binary_crossentropy(flat(x), flat(x_hat))
     kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
     return reconstruction + kl
 ''',
-    "reconstruction minus KL": '''
+    "R4: reconstruction minus KL": '''
 def negative_elbo(x, x_hat, z_mean, z_log_var):
     reconstruction = -ops.sum(x * ops.log(x_hat) + (1 - x) * ops.log(1 - x_hat), axis=(1, 2, 3))
     kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
     return reconstruction - kl
 ''',
-    "the log-variance where the variance belongs": '''
+    "R3: the log-variance where the variance belongs": '''
 def negative_elbo(x, x_hat, z_mean, z_log_var):
     reconstruction = -ops.sum(x * ops.log(x_hat) + (1 - x) * ops.log(1 - x_hat), axis=(1, 2, 3))
     kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - z_log_var, axis=-1)
     return reconstruction + kl
 ''',
-    "averaged over the batch": '''
+    "R1: averaged over the batch": '''
 def negative_elbo(x, x_hat, z_mean, z_log_var):
     reconstruction = -ops.sum(x * ops.log(x_hat) + (1 - x) * ops.log(1 - x_hat), axis=(1, 2, 3))
     kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
     return ops.mean(reconstruction + kl)
 ''',
-    "forgets the (1 - x) log(1 - x_hat) term": '''
+    "R2: forgets the (1 - x) log(1 - x_hat) term": '''
 def negative_elbo(x, x_hat, z_mean, z_log_var):
     reconstruction = -ops.sum(x * ops.log(x_hat), axis=(1, 2, 3))
     kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
     return reconstruction + kl
 ''',
-    "the library's losses": '''
+    "R6: the library's losses": '''
 def negative_elbo(x, x_hat, z_mean, z_log_var):
     return losses.reconstruction_loss(x, x_hat, "bernoulli") + losses.kl_loss(z_mean, z_log_var)
 ''',
-    "the library's functions, imported by name": '''
+    "R6: the library's functions, imported by name": '''
 from vae_keras.losses import kl_loss, reconstruction_loss
 
 
 def negative_elbo(x, x_hat, z_mean, z_log_var):
     return reconstruction_loss(x, x_hat) + kl_loss(z_mean, z_log_var)
+''',
+    "R3: the KL averaged over the latents": '''
+def negative_elbo(x, x_hat, z_mean, z_log_var):
+    reconstruction = -ops.sum(x * ops.log(x_hat) + (1 - x) * ops.log(1 - x_hat), axis=(1, 2, 3))
+    kl = -0.5 * ops.mean(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+    return reconstruction + kl
+''',
+    "R5: x_hat clipped to [1e-3, 1 - 1e-3] for stability": '''
+def negative_elbo(x, x_hat, z_mean, z_log_var):
+    x_hat = ops.clip(x_hat, 1e-3, 1 - 1e-3)
+    reconstruction = -ops.sum(x * ops.log(x_hat) + (1 - x) * ops.log(1 - x_hat), axis=(1, 2, 3))
+    kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+    return reconstruction + kl
 ''',
 }
 
@@ -291,30 +393,39 @@ class VAE(keras.Model):
 
 
 def step(body, kl="ops.mean(ops.sum(-0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)), axis=1))",
-         loss="reconstruction_loss + kl_loss", weights="self.trainable_weights", trackers=True):
-    """A train_step in the keras-io style, with one part swapped for a mistake."""
+         loss="reconstruction_loss + kl_loss", weights="self.trainable_weights", logs="trackers", decode="z"):
+    """A train_step in the keras-io style, with one part swapped for a mistake. logs: "trackers" (right),
+    "batch" (the trackers updated, the batch's values returned) or "untracked" (the trackers never updated)."""
     update = """
         self.loss_tracker.update_state(loss)
         self.reconstruction_loss_tracker.update_state(reconstruction_loss)
         self.kl_loss_tracker.update_state(kl_loss)
-        return {m.name: m.result() for m in self.metrics}
-""" if trackers else """
-        return {"loss": loss, "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
 """
+    returned = {"trackers": update + """        return {m.name: m.result() for m in self.metrics}
+""", "batch": update + """        return {"loss": loss, "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
+""", "untracked": """
+        return {"loss": loss, "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
+"""}[logs]
     return STEP_HEAD + f"""
     def train_step(self, data):
         with tf.GradientTape() as tape:
             z_mean, z_log_var, z = self.encoder(data)
-            x_hat = self.decoder(z)
+            x_hat = self.decoder({decode})
             {body}
             kl_loss = {kl}
             loss = {loss}
         grads = tape.gradient(loss, {weights})
         self.optimizer.apply_gradients(zip(grads, {weights}))
-""" + update
+""" + returned
 
 
 SUMMED_BCE = "reconstruction_loss = ops.mean(ops.sum(keras.losses.binary_crossentropy(data, x_hat), axis=(1, 2)))"
+OWN_NEGATIVE_ELBO = """
+def negative_elbo(x, x_hat, z_mean, z_log_var):
+    reconstruction = -ops.sum(x * ops.log(x_hat) + (1.0 - x) * ops.log(1.0 - x_hat), axis=(1, 2, 3))
+    kl = -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+    return reconstruction + kl
+"""
 
 EX4_RIGHT = {
     "keras-io style: binary_crossentropy summed, apply_gradients(zip(...))": step(SUMMED_BCE),
@@ -343,21 +454,32 @@ EX4_RIGHT = {
 }
 
 EX4_WRONG = {
-    "forgets the KL term in the loss": step(SUMMED_BCE, loss="reconstruction_loss"),
-    "averages the KL over the latents instead of summing": step(
-        SUMMED_BCE, kl="ops.mean(-0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)))"),
-    "a sign error: reconstruction minus KL": step(SUMMED_BCE, loss="reconstruction_loss - kl_loss"),
-    "a sign error inside the KL": step(
-        SUMMED_BCE, kl="ops.mean(ops.sum(0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)), axis=1))"),
-    "updates only the decoder": step(SUMMED_BCE, weights="self.decoder.trainable_weights"),
-    "gradient ascent: the optimizer is given minus the gradients": step(SUMMED_BCE).replace(
-        "grads = tape.gradient(loss, self.trainable_weights)",
-        "grads = [-g for g in tape.gradient(loss, self.trainable_weights)]"),
-    "the trackers are never updated": step(SUMMED_BCE, trackers=False),
-    "the mean over the pixels, as a flattened binary_crossentropy gives": step(
+    "R1: the trackers are never updated: the batch's values returned": step(SUMMED_BCE, logs="untracked"),
+    "R1: the trackers updated, but the batch's values returned": step(SUMMED_BCE, logs="batch"),
+    "R2: the mean over the pixels, as a flattened binary_crossentropy gives": step(
         "reconstruction_loss = ops.mean(keras.losses.binary_crossentropy(ops.reshape(data, (ops.shape(data)[0], -1)), "
         "ops.reshape(x_hat, (ops.shape(x_hat)[0], -1))))"),
+    "R2: the reconstruction decoded from z_mean, not from the sampled z": step(SUMMED_BCE, decode="z_mean"),
+    "R3: averages the KL over the latents instead of summing": step(
+        SUMMED_BCE, kl="ops.mean(-0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)))"),
+    "R3: a sign error inside the KL": step(
+        SUMMED_BCE, kl="ops.mean(ops.sum(0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var)), axis=1))"),
+    "R3: the KL computed from the sampled z instead of z_mean": step(
+        SUMMED_BCE, kl="ops.mean(ops.sum(-0.5 * (1 + z_log_var - ops.square(z) - ops.exp(z_log_var)), axis=1))"),
+    "R4: forgets the KL term in the loss": step(SUMMED_BCE, loss="reconstruction_loss"),
+    "R4: a sign error: reconstruction minus KL": step(SUMMED_BCE, loss="reconstruction_loss - kl_loss"),
+    "R5: updates only the decoder": step(SUMMED_BCE, weights="self.decoder.trainable_weights"),
+    "R5: gradient ascent: the optimizer is given minus the gradients": step(SUMMED_BCE).replace(
+        "grads = tape.gradient(loss, self.trainable_weights)",
+        "grads = [-g for g in tape.gradient(loss, self.trainable_weights)]"),
+    "R6: the loss from the student's own negative_elbo of Exercise 3": OWN_NEGATIVE_ELBO + step(
+        SUMMED_BCE, loss="ops.mean(negative_elbo(data, x_hat, z_mean, z_log_var))"),
+    "R6: the library's loss functions": step(
+        "reconstruction_loss = ops.mean(vae_keras.losses.reconstruction_loss(data, x_hat, 'bernoulli'))",
+        kl="ops.mean(vae_keras.losses.kl_loss(z_mean, z_log_var))"),
 }
+
+HIDDEN_ONLY = {}
 
 ANSWERS = {
     "nb01_ex1": {"right": EX1_RIGHT, "wrong": EX1_WRONG},

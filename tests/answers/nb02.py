@@ -33,11 +33,11 @@ def to_pixels(outputs, head, x_train):
 }
 
 EX1_WRONG = {
-    "the library's scaler, which the task rules out": '''
+    "R6: the library's scaler, which the task rules out": '''
 def to_pixels(outputs, head, x_train):
     return heads.HEADS[head].scaler(x_train).inverse_transform(outputs)
 ''',
-    "clips to [0, 1]": '''
+    "R5: clips to [0, 1]": '''
 def to_pixels(outputs, head, x_train):
     y = np.asarray(outputs, dtype="float32")
     if head == "tanh":
@@ -46,7 +46,7 @@ def to_pixels(outputs, head, x_train):
         y = y * np.std(x_train) + np.mean(x_train)
     return np.clip(y, 0.0, 1.0)
 ''',
-    "applies the tanh head's forward map again": '''
+    "R3: applies the tanh head's forward map again": '''
 def to_pixels(outputs, head, x_train):
     y = np.asarray(outputs, dtype="float32")
     if head == "tanh":
@@ -55,7 +55,7 @@ def to_pixels(outputs, head, x_train):
         return y * np.std(x_train) + np.mean(x_train)
     return y
 ''',
-    "MNIST's published statistics instead of x_train's": '''
+    "R4: MNIST's published statistics instead of x_train's": '''
 def to_pixels(outputs, head, x_train):
     y = np.asarray(outputs, dtype="float32")
     if head == "tanh":
@@ -64,7 +64,7 @@ def to_pixels(outputs, head, x_train):
         return y * 0.3081 + 0.1307
     return y
 ''',
-    "one mean and std per pixel": '''
+    "R4: one mean and std per pixel": '''
 def to_pixels(outputs, head, x_train):
     y = np.asarray(outputs, dtype="float32")
     if head == "tanh":
@@ -73,7 +73,7 @@ def to_pixels(outputs, head, x_train):
         return y * np.std(x_train, axis=0) + np.mean(x_train, axis=0)
     return y
 ''',
-    "forgets the mean": '''
+    "R4: forgets the mean": '''
 def to_pixels(outputs, head, x_train):
     y = np.asarray(outputs, dtype="float32")
     if head == "tanh":
@@ -82,7 +82,7 @@ def to_pixels(outputs, head, x_train):
         return y * np.std(x_train)
     return y
 ''',
-    "divides by the std": '''
+    "R4: divides by the std": '''
 def to_pixels(outputs, head, x_train):
     y = np.asarray(outputs, dtype="float32")
     if head == "tanh":
@@ -91,7 +91,7 @@ def to_pixels(outputs, head, x_train):
         return y / np.std(x_train) + np.mean(x_train)
     return y
 ''',
-    "the statistics of the outputs, not of the training pixels": '''
+    "R4: the statistics of the outputs, not of the training pixels": '''
 def to_pixels(outputs, head, x_train):
     y = np.asarray(outputs, dtype="float32")
     if head == "tanh":
@@ -99,6 +99,33 @@ def to_pixels(outputs, head, x_train):
     if head == "linear":
         return y * np.std(y) + np.mean(y)
     return y
+''',
+    "R1: returns a list, not an array": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float64")
+    if head == "tanh":
+        y = (y + 1) / 2
+    elif head == "linear":
+        y = y * np.std(x_train) + np.mean(x_train)
+    return y.tolist()
+''',
+    "R1: returns a Keras tensor": '''
+def to_pixels(outputs, head, x_train):
+    y = ops.convert_to_tensor(outputs, "float32")
+    if head == "tanh":
+        return (y + 1) / 2
+    if head == "linear":
+        return y * float(np.std(x_train)) + float(np.mean(x_train))
+    return y
+''',
+    "R2: the sigmoid head's outputs taken as logits": '''
+def to_pixels(outputs, head, x_train):
+    y = np.asarray(outputs, dtype="float64")
+    if head == "tanh":
+        return (y + 1) / 2
+    if head == "linear":
+        return y * np.std(x_train) + np.mean(x_train)
+    return 1 / (1 + np.exp(-y))
 ''',
 }
 
@@ -130,44 +157,58 @@ def error_floor(x, head):
 }
 
 EX2_WRONG = {
-    "the squared negative values, whatever the head": '''
+    "R2: the squared negative values, whatever the head": '''
 def error_floor(x, head):
     return float(np.mean(np.minimum(x, 0) ** 2))
 ''',
-    "forgets values above the range": '''
+    "R2: forgets values above the range": '''
 def error_floor(x, head):
     low = {"sigmoid": 0.0, "tanh": -1.0, "linear": -np.inf}[head]
     x = np.asarray(x, dtype="float64")
     return float(np.mean(np.minimum(x - low, 0.0) ** 2))
 ''',
-    "the variance: the error of the best constant output": '''
+    "R2: the variance: the error of the best constant output": '''
 def error_floor(x, head):
     low, high = heads.HEADS[head].output_range
     best_constant = np.clip(np.mean(x), low, high)
     return float(np.mean((np.asarray(x, dtype="float64") - best_constant) ** 2))
 ''',
-    "absolute instead of squared error": '''
+    "R2: absolute instead of squared error": '''
 def error_floor(x, head):
     low, high = heads.HEADS[head].output_range
     x = np.asarray(x, dtype="float64")
     return float(np.mean(np.abs(x - np.clip(x, low, high))))
 ''',
-    "summed over each example instead of averaged over values": '''
+    "R5: summed over each example instead of averaged over values": '''
 def error_floor(x, head):
     low, high = heads.HEADS[head].output_range
     x = np.asarray(x, dtype="float64")
     return float(np.sum((x - np.clip(x, low, high)) ** 2) / len(x))
 ''',
-    "a bounded head's range taken as [0, 1]": '''
+    "R3: a bounded head's range taken as [0, 1]": '''
 def error_floor(x, head):
     x = np.asarray(x, dtype="float64")
     if head == "linear":
         return 0.0
     return float(np.mean((x - np.clip(x, 0.0, 1.0)) ** 2))
 ''',
-    "zero: training can fit anything": '''
+    "R2: zero: training can fit anything": '''
 def error_floor(x, head):
     return 0.0
+''',
+    "R1: returns the floor in a list": '''
+def error_floor(x, head):
+    low, high = heads.HEADS[head].output_range
+    x = np.asarray(x, dtype="float64")
+    return [float(np.mean((x - np.clip(x, low, high)) ** 2))]
+''',
+    "R4: the linear head's floor as the variance, the error of the best constant": '''
+def error_floor(x, head):
+    x = np.asarray(x, dtype="float64")
+    if head == "linear":
+        return float(np.var(x))
+    low = 0.0 if head == "sigmoid" else -1.0
+    return float(np.mean((x - np.clip(x, low, 1.0)) ** 2))
 ''',
 }
 
@@ -204,7 +245,7 @@ def choose_head_and_likelihood(x):
 }
 
 EX3_WRONG = {
-    "Bernoulli for any [0, 1] data (cross-entropy on grey levels)": '''
+    "R4: Bernoulli for any [0, 1] data (cross-entropy on grey levels)": '''
 def choose_head_and_likelihood(x):
     low, high = np.min(x), np.max(x)
     if low >= 0 and high <= 1:
@@ -213,7 +254,7 @@ def choose_head_and_likelihood(x):
         return "tanh", "gaussian"
     return "linear", "gaussian"
 ''',
-    "a Gaussian for binary images too": '''
+    "R3: a Gaussian for binary images too": '''
 def choose_head_and_likelihood(x):
     low, high = np.min(x), np.max(x)
     if low >= 0 and high <= 1:
@@ -222,7 +263,7 @@ def choose_head_and_likelihood(x):
         return "tanh", "gaussian"
     return "linear", "gaussian"
 ''',
-    "binary means two distinct values": '''
+    "R2: binary means two distinct values (so -0.3 and 0.4 get a sigmoid)": '''
 def choose_head_and_likelihood(x):
     if len(np.unique(x)) == 2:
         return "sigmoid", "bernoulli"
@@ -233,7 +274,7 @@ def choose_head_and_likelihood(x):
         return "tanh", "gaussian"
     return "linear", "gaussian"
 ''',
-    "tries the wider tanh range first": '''
+    "R2: tries the wider tanh range first": '''
 def choose_head_and_likelihood(x):
     low, high = np.min(x), np.max(x)
     binary = np.all((x == 0) | (x == 1))
@@ -243,7 +284,7 @@ def choose_head_and_likelihood(x):
         return "sigmoid", "gaussian"
     return "linear", "gaussian"
 ''',
-    "strict inequalities, which miss pixels of exactly 0 and 1": '''
+    "R2: strict inequalities, which miss pixels of exactly 0 and 1": '''
 def choose_head_and_likelihood(x):
     low, high = np.min(x), np.max(x)
     binary = np.all((x == 0) | (x == 1))
@@ -255,7 +296,7 @@ def choose_head_and_likelihood(x):
         return "tanh", "gaussian"
     return "linear", "gaussian"
 ''',
-    "the continuous Bernoulli for [-1, 1] data": '''
+    "R4: the continuous Bernoulli for [-1, 1] data": '''
 def choose_head_and_likelihood(x):
     low, high = np.min(x), np.max(x)
     binary = np.all((x == 0) | (x == 1))
@@ -265,7 +306,7 @@ def choose_head_and_likelihood(x):
         return "tanh", "continuous_bernoulli"
     return "linear", "gaussian"
 ''',
-    "looks at the maximum only": '''
+    "R2: looks at the maximum only": '''
 def choose_head_and_likelihood(x):
     high = np.max(x)
     binary = np.all((x == 0) | (x == 1))
@@ -273,7 +314,16 @@ def choose_head_and_likelihood(x):
         return "sigmoid", ("bernoulli" if binary else "gaussian")
     return "linear", "gaussian"
 ''',
+    "R1: returns a dict": '''
+def choose_head_and_likelihood(x):
+    x = np.asarray(x, dtype="float64")
+    if x.min() >= 0 and x.max() <= 1:
+        return {"head": "sigmoid", "likelihood": "bernoulli" if np.isin(x, (0, 1)).all() else "gaussian"}
+    return {"head": "tanh" if np.abs(x).max() <= 1 else "linear", "likelihood": "gaussian"}
+''',
 }
+
+HIDDEN_ONLY = {}
 
 ANSWERS = {
     "nb02_ex1": {"right": EX1_RIGHT, "wrong": EX1_WRONG},

@@ -30,45 +30,51 @@ def transpose_output_size(size, kernel_size, strides, padding):
 }
 
 EX1_WRONG = {
-    "the valid formula for both paddings": '''
+    "R2: the valid formula for both paddings": '''
 def transpose_output_size(size, kernel_size, strides, padding):
     return (size - 1) * strides + kernel_size
 ''',
-    "forgets kernels smaller than the stride": '''
+    "R4: forgets kernels smaller than the stride": '''
 def transpose_output_size(size, kernel_size, strides, padding):
     if padding == "same":
         return size * strides
     return (size - 1) * strides + kernel_size
 ''',
-    "the Conv2D formula instead of its inverse": '''
+    "R2: the Conv2D formula instead of its inverse": '''
 def transpose_output_size(size, kernel_size, strides, padding):
     if padding == "same":
         return -(-size // strides)
     return (size - kernel_size) // strides + 1
 ''',
-    "the last stamp counted from its end": '''
+    "R3: the last stamp counted from its end": '''
 def transpose_output_size(size, kernel_size, strides, padding):
     if padding == "same":
         return size * strides
     return size * strides + kernel_size - 1
 ''',
-    "a float, where the task asks for an int": '''
+    "R1: a float, where the task asks for an int": '''
 def transpose_output_size(size, kernel_size, strides, padding):
     if padding == "same":
         return size * strides * 1.0
     return float(max((size - 1) * strides + kernel_size, size * strides))
 ''',
-    "asks a Keras layer (forbidden)": '''
+    "R5: asks a Keras layer": '''
 def transpose_output_size(size, kernel_size, strides, padding):
     layer = keras.layers.Conv2DTranspose(1, kernel_size, strides=strides, padding=padding)
     return layer.compute_output_shape((None, size, size, 1))[1]
+''',
+    "R3: the last stamp's last index taken for the size (one short)": '''
+def transpose_output_size(size, kernel_size, strides, padding):
+    if padding == "same":
+        return size * strides
+    return max((size - 1) * strides + kernel_size - 1, size * strides)
 ''',
 }
 
 # --- Exercise 2: the Conv2DTranspose mirror of a strided encoder ------------------------------
 
 EX2_RIGHT = {
-    "Sequential": '''
+    "Sequential, one layer after another": '''
 def build_transpose_decoder(latent_dim):
     return keras.Sequential([
         keras.Input(shape=(latent_dim,)),
@@ -80,7 +86,7 @@ def build_transpose_decoder(latent_dim):
         keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
     ])
 ''',
-    "separate activation layers, a stride-1 Conv2DTranspose head": '''
+    "functional, separate activation layers, a stride-1 Conv2DTranspose head": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.ReLU()(keras.layers.Dense(64)(z))
@@ -107,7 +113,7 @@ def build_transpose_decoder(latent_dim):
     head = keras.Sequential([keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid")])
     return keras.Model(z, head(h))
 ''',
-    "4×4 kernels that overlap evenly": '''
+    "functional, 4×4 kernels that overlap evenly": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -117,20 +123,69 @@ def build_transpose_decoder(latent_dim):
     h = keras.layers.Conv2DTranspose(16, 4, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
+    "subclassed keras.Model, the layers as attributes": '''
+class TransposeDecoder(keras.Model):
+    def __init__(self, latent_dim):
+        super().__init__()
+        self.widen = keras.layers.Dense(64, activation="relu")
+        self.to_map = keras.layers.Dense(7 * 7 * 32, activation="relu")
+        self.reshape = keras.layers.Reshape((7, 7, 32))
+        self.up_32 = keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")
+        self.up_16 = keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")
+        self.head = keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")
+
+    def call(self, z):
+        return self.head(self.up_16(self.up_32(self.reshape(self.to_map(self.widen(z))))))
+
+
+def build_transpose_decoder(latent_dim):
+    return TransposeDecoder(latent_dim)
+''',
+    "functional, BatchNormalization between each convolution and its ReLU": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32)(z)
+    h = keras.layers.ReLU()(keras.layers.BatchNormalization()(h))
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", use_bias=False)(h)
+        h = keras.layers.BatchNormalization()(h)
+        h = keras.layers.ReLU()(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
 }
 
 EX2_WRONG = {
-    "the library's builder in one line (forbidden)": '''
+    "R1: a fixed latent size of 4": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(4,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "R6: BatchNormalization in place of the ReLU": '''
+def build_transpose_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same")(h)
+        h = keras.layers.BatchNormalization()(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "R7: the library's builder in one line": '''
 def build_transpose_decoder(latent_dim):
     return decoders.build_conv_decoder(latent_dim, filters=(32, 16), dense_units=64, upsampling="transpose")
 ''',
-    "the library's builder imported under another name (forbidden)": '''
+    "R7: the library's builder imported under another name": '''
 from vae_keras.decoders import build_conv_decoder as mirror
 
 def build_transpose_decoder(latent_dim):
     return mirror(latent_dim, filters=(32, 16), dense_units=64)
 ''',
-    "the encoder's filters in the encoder's order": '''
+    "R4: the encoder's filters in the encoder's order": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -140,7 +195,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "strides left at 1: the image stays 7×7": '''
+    "R1: strides left at 1: the image stays 7×7": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -150,7 +205,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "valid padding: 7 -> 15 -> 31": '''
+    "R1: valid padding: 7 -> 15 -> 31": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -160,7 +215,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "Conv2D where Conv2DTranspose belongs: 7 -> 4 -> 2": '''
+    "R1: Conv2D where Conv2DTranspose belongs: 7 -> 4 -> 2": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -170,7 +225,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "no activation in the hidden layers": '''
+    "R6: no activation in the hidden layers": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64)(z)
@@ -180,7 +235,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "no sigmoid head": '''
+    "R5: no sigmoid head": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -190,7 +245,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same")(h))
 ''',
-    "UpSampling2D + Conv2D instead of transposed convolutions": '''
+    "R3: UpSampling2D + Conv2D instead of transposed convolutions": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -201,7 +256,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "5×5 kernels, which the task does not allow": '''
+    "R3: 5×5 kernels, which the task does not allow": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
@@ -210,7 +265,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 5, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "an extra stride-1 convolution between the blocks": '''
+    "R3: an extra stride-1 convolution between the blocks": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
@@ -220,7 +275,7 @@ def build_transpose_decoder(latent_dim):
     h = keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "a 1×1 last convolution": '''
+    "R5: a 1×1 last convolution": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -230,7 +285,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 1, activation="sigmoid")(h))
 ''',
-    "the encoder's first map, not its last: a 7×7×16 start": '''
+    "R2: the encoder's first map, not its last: a 7×7×16 start": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 16, activation="relu")(z)
@@ -239,7 +294,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "maps shaped like the encoder's: 14×14×16, then 28×28×16": '''
+    "R4: maps shaped like the encoder's: 14×14×16, then 28×28×16": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -249,7 +304,7 @@ def build_transpose_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "a 14×14 start mirrored with one doubling": '''
+    "R2: a 14×14 start mirrored with one doubling": '''
 def build_transpose_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -306,7 +361,7 @@ def build_upsampling_decoder(latent_dim):
         keras.Sequential([keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid")]),
     ])
 ''',
-    "a single widening Dense layer": '''
+    "functional, a single widening Dense layer": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
@@ -316,14 +371,75 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
+    "subclassed keras.Model, activations called as functions": '''
+class UpsamplingDecoder(keras.Model):
+    def __init__(self, latent_dim):
+        super().__init__()
+        self.widen = keras.layers.Dense(7 * 7 * 32)
+        self.copies = [keras.layers.UpSampling2D(2, interpolation="nearest") for _ in range(2)]
+        self.convolutions = [keras.layers.Conv2D(filters, 3, padding="same") for filters in (32, 16)]
+        self.head = keras.layers.Conv2D(1, 3, padding="same")
+
+    def call(self, z):
+        h = keras.ops.reshape(keras.ops.relu(self.widen(z)), (-1, 7, 7, 32))
+        for copy, convolution in zip(self.copies, self.convolutions):
+            h = keras.ops.relu(convolution(copy(h)))
+        return keras.ops.sigmoid(self.head(h))
+
+
+def build_upsampling_decoder(latent_dim):
+    return UpsamplingDecoder(latent_dim)
+''',
+    "functional, BatchNormalization between each convolution and its ReLU": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False)(h)
+        h = keras.layers.BatchNormalization()(h)
+        h = keras.layers.Activation("relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
 }
 
 EX3_WRONG = {
-    "the library's builder in one line (forbidden)": '''
+    "R3: bilinear upsampling, which blends neighbours instead of copying": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2, interpolation="bilinear")(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "R2: a 7×7×16 start": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 16, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 16))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "R8: LayerNormalization but no ReLU after the convolutions": '''
+def build_upsampling_decoder(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
+    h = keras.layers.Reshape((7, 7, 32))(h)
+    for filters in (32, 16):
+        h = keras.layers.UpSampling2D(2)(h)
+        h = keras.layers.LayerNormalization()(keras.layers.Conv2D(filters, 3, padding="same")(h))
+    return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+''',
+    "R9: the library's builder in one line": '''
 def build_upsampling_decoder(latent_dim):
     return decoders.build_conv_decoder(latent_dim, filters=(32, 16), dense_units=64, upsampling="upsample")
 ''',
-    "the library's builder through vae_keras (forbidden)": '''
+    "R9: the library's builder through vae_keras": '''
 import vae_keras.decoders
 
 
@@ -331,7 +447,7 @@ def build_upsampling_decoder(latent_dim):
     return vae_keras.decoders.build_conv_decoder(latent_dim, filters=(32, 16), dense_units=64,
                                                  upsampling="upsample", name="my_decoder")
 ''',
-    "Conv2DTranspose blocks": '''
+    "R3: Conv2DTranspose blocks": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -341,7 +457,7 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "the encoder's filters in the encoder's order": '''
+    "R5: the encoder's filters in the encoder's order": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -352,7 +468,7 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "valid padding: the image shrinks after each convolution": '''
+    "R1: valid padding: the image shrinks after each convolution": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -363,7 +479,7 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, activation="sigmoid")(h))
 ''',
-    "no sigmoid head": '''
+    "R7: no sigmoid head": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -374,7 +490,7 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same")(h))
 ''',
-    "no activation in the convolutions": '''
+    "R8: no activation in the convolutions": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -385,7 +501,7 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, padding="same")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "convolve, then copy": '''
+    "R4: convolve, then copy (the upsampling and the convolution swapped)": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -396,7 +512,7 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.UpSampling2D(2)(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "5×5 kernels": '''
+    "R6: 5×5 kernels": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
@@ -406,7 +522,7 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 5, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 5, padding="same", activation="sigmoid")(h))
 ''',
-    "one copy by 4 instead of two by 2": '''
+    "R3: one copy by 4 instead of two by 2": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
@@ -416,7 +532,7 @@ def build_upsampling_decoder(latent_dim):
     h = keras.layers.Conv2D(16, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "a copy straight into the head: no 16-filter convolution at 28×28": '''
+    "R4: a copy straight into the head: no 16-filter convolution at 28×28": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
@@ -426,7 +542,7 @@ def build_upsampling_decoder(latent_dim):
     h = keras.layers.UpSampling2D(2)(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "maps shaped like the encoder's: 14×14×16 after the first copy": '''
+    "R5: maps shaped like the encoder's: 14×14×16 after the first copy": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(64, activation="relu")(z)
@@ -437,7 +553,7 @@ def build_upsampling_decoder(latent_dim):
         h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
     return keras.Model(z, keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
 ''',
-    "a tanh head: values in (-1, 1)": '''
+    "R7: a tanh head: values in (-1, 1)": '''
 def build_upsampling_decoder(latent_dim):
     z = keras.Input(shape=(latent_dim,))
     h = keras.layers.Dense(7 * 7 * 32, activation="relu")(z)
@@ -454,3 +570,5 @@ ANSWERS = {
     "nb03_ex2": {"right": EX2_RIGHT, "wrong": EX2_WRONG},
     "nb03_ex3": {"right": EX3_RIGHT, "wrong": EX3_WRONG},
 }
+
+HIDDEN_ONLY = {}  # every requirement of notebook 03 is checked visibly, on other inputs than the hidden tests'
