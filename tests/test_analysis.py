@@ -278,3 +278,11 @@ def test_importance_weighted_estimates_refuses_grey_images_for_a_bernoulli_model
     vae, x = small_vae_and_images
     with pytest.raises(ValueError, match="binary images"):
         analysis.importance_weighted_estimates(vae, x * 0.5, ks=[1])
+
+
+def test_affine_residual_is_zero_for_an_affine_map_and_not_through_a_non_linearity():
+    before = np.random.default_rng(0).standard_normal((200, 3))
+    affine = before @ np.array([[1.0, -2.0], [0.5, 0.0], [3.0, 1.0]]) + 4.0
+    assert analysis.affine_residual(before, affine) < 1e-9
+    assert analysis.affine_residual(before, np.maximum(affine, 4.0)) > 0.1
+    assert analysis.affine_residual(before, np.ones((200, 2))) == 0.0  # constant: nothing to explain

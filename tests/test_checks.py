@@ -895,3 +895,11 @@ def test_peak_memory_leaves_a_running_trace_on():
         tracemalloc.stop()
     result, peak = checks.peak_memory(lambda: 3)
     assert result == 3 and 0 <= peak < 10**5 and not tracemalloc.is_tracing()
+
+
+def test_dense_head_applies_the_head_to_the_last_dense_layers_affine_map():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(5)])
+    x = np.random.default_rng(0).standard_normal((6, 3)).astype("float32")
+    output, records = checks.dense_inputs(model, x)
+    np.testing.assert_allclose(checks.dense_head(records, "linear"), output, atol=1e-5)
+    np.testing.assert_allclose(checks.dense_head(records, "sigmoid"), 1 / (1 + np.exp(-output)), atol=1e-5)

@@ -268,6 +268,17 @@ def nearest_distance(images, reference, batch_size=256):
 
 # --- Is each layer more than an affine map? How well does a VAE reconstruct, in pixels? ----
 
+def affine_residual(before, after):
+    """How far `after` (n, d_out) is from an affine map of `before` (n, d_in): the relative residual
+    ‖fit error‖ / ‖after − its mean‖ of the least-squares fit A·before + b, a float (0 when `after` is
+    constant). About 1e-7 (float rounding) for an affine map; far from 0 through a non-linearity."""
+    before, after = np.asarray(before, dtype="float64"), np.asarray(after, dtype="float64")
+    design = np.hstack([before, np.ones((len(before), 1))])
+    coefficients, *_ = np.linalg.lstsq(design, after, rcond=None)
+    spread = np.linalg.norm(after - after.mean(axis=0))
+    return float(np.linalg.norm(after - design @ coefficients) / spread) if spread > 0 else 0.0
+
+
 def affine_residuals(model, scale=3.0, seed=0, n=None):
     """How far each hidden Dense layer of `model`, with whatever follows it, is from an affine map.
 
@@ -302,13 +313,7 @@ def affine_residuals(model, scale=3.0, seed=0, n=None):
         warnings.simplefilter("ignore")
         probe = keras.Model(model.inputs[0], [layer.input for layer in dense])
         values = [np.asarray(keras.ops.convert_to_numpy(v), dtype="float64") for v in probe(inputs, training=False)]
-    residuals = []
-    for before, after in zip(values, values[1:]):
-        design = np.hstack([before, np.ones((n, 1))])
-        coefficients, *_ = np.linalg.lstsq(design, after, rcond=None)
-        spread = np.linalg.norm(after - after.mean(axis=0))
-        residuals.append(float(np.linalg.norm(after - design @ coefficients) / spread) if spread > 0 else 0.0)
-    return residuals
+    return [affine_residual(before, after) for before, after in zip(values, values[1:])]
 
 
 def reconstruction_summary(vae, x, pixels, to_pixels=None, use_mean=True):

@@ -11,6 +11,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from vae_keras.course import analysis
+
 
 class requirement:
     """Names the requirement a block of checks grades: an error raised inside the block becomes an
@@ -640,12 +642,12 @@ def dense_inputs(model, x):
     return _numpy(output), [(record["layer"], _numpy(record["input"])) for record in records]
 
 
-def _affine_residual(before, after):
-    """The relative residual of the least-squares affine fit of `after` from `before`."""
-    design = np.hstack([before, np.ones((len(before), 1))])
-    coefficients, *_ = np.linalg.lstsq(design, after, rcond=None)
-    spread = np.linalg.norm(after - after.mean(axis=0))
-    return float(np.linalg.norm(after - design @ coefficients) / spread) if spread > 0 else 0.0
+def dense_head(records, head="sigmoid"):
+    """What a head applied to the last Dense layer's affine map gives: `head`(input · kernel + bias),
+    a NumPy array (batch, units), from `dense_inputs`'s records."""
+    last, h = records[-1]
+    logits = h @ _numpy(last.kernel) + (_numpy(last.bias) if last.use_bias else 0.0)
+    return _numpy(keras.activations.get(head)(logits.astype("float32")))
 
 
 def check_dense_stack(model, latent_dim, head="sigmoid", name="decoder", scale=3.0, seed=0):
@@ -682,13 +684,11 @@ def check_dense_stack(model, latent_dim, head="sigmoid", name="decoder", scale=3
     assert records, f"{name} ran none of its Dense layers when called"
     widths = [layer.units for layer, _ in records]
     for k, ((layer, before), (_, after)) in enumerate(zip(records, records[1:]), start=1):
-        residual = _affine_residual(np.asarray(before, "float64"), np.asarray(after, "float64"))
+        residual = analysis.affine_residual(before, after)
         assert residual > 1e-3, (
             f"{name}'s Dense layer {k} ({layer.units} units) is followed by no non-linearity: the map from its "
             f"input to the next Dense layer's input is affine (residual {residual:.1e}); add an activation")
-    last, h = records[-1]
-    logits = h @ _numpy(last.kernel) + (_numpy(last.bias) if last.use_bias else 0.0)
-    expected = _numpy(keras.activations.get(head)(logits.astype("float32")))
+    last, expected = records[-1][0], dense_head(records, head)
     flat = output.reshape(len(output), -1)
     assert flat.shape == expected.shape and np.allclose(flat, expected, atol=1e-4), (
         f"{name}'s output is not a {head} of its last Dense layer ({last.units} units): expected the output "
