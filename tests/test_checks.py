@@ -898,7 +898,8 @@ def test_peak_memory_leaves_a_running_trace_on():
 
 
 def test_dense_head_applies_the_head_to_the_last_dense_layers_affine_map():
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(5)])
+    head = keras.layers.Dense(5, bias_initializer=keras.initializers.Constant(0.7))  # a bias, so its sign counts
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"), head])
     x = np.random.default_rng(0).standard_normal((6, 3)).astype("float32")
     output, records = checks.dense_inputs(model, x)
     np.testing.assert_allclose(checks.dense_head(records, "linear"), output, atol=1e-5)
