@@ -212,6 +212,9 @@ def check_model_io(model, input_shape, output_shape, name="model"):
 def check_decoder(decoder, latent_dim, image_shape=(28, 28, 1), value_range=None):
     """Checks that a decoder maps (None, latent_dim) to (None, *image_shape), values within value_range.
 
+    The values are those of 8 codes drawn from 3·N(0, I), wider than the prior, so that a head that
+    leaves value_range only for unusual codes is caught.
+
     Args:
         decoder: a built Keras model, or a subclassed one.
         latent_dim: the number of latents.
@@ -380,14 +383,14 @@ def _array(x):
 
 def _function_between(before, after):
     """The element-wise activation f with after = f(before), values read in order (a reshape between is
-    allowed): "" when after equals before, None when no activation of _ACTIVATION_FUNCTIONS fits."""
+    allowed): None when after equals before or when no activation of _ACTIVATION_FUNCTIONS fits."""
     before, after = _array(before), _array(after)
     if (before is None or after is None or before.size != after.size or before.shape[:1] != after.shape[:1]
             or not np.issubdtype(before.dtype, np.floating)):
         return None
     a, b = before.reshape(-1).astype("float64"), after.reshape(-1).astype("float64")
     if np.allclose(b, a, rtol=1e-5, atol=1e-6):
-        return ""
+        return None
     for name, function in _ACTIVATION_FUNCTIONS:
         value = _numpy(function(before.astype("float32"))).reshape(-1)
         if np.allclose(b, value, rtol=1e-4, atol=1e-5):
