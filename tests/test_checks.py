@@ -904,3 +904,191 @@ def test_dense_head_applies_the_head_to_the_last_dense_layers_affine_map():
     output, records = checks.dense_inputs(model, x)
     np.testing.assert_allclose(checks.dense_head(records, "linear"), output, atol=1e-5)
     np.testing.assert_allclose(checks.dense_head(records, "sigmoid"), 1 / (1 + np.exp(-output)), atol=1e-5)
+
+
+# --- what a mutation run found untested (benchmarks/mutation.py): each edge both ways -------------------
+
+
+def test_check_model_io_calls_a_subclassed_model_in_inference_mode_without_keras_build_warning():
+    import warnings
+
+    class TrainingShy(SubclassedDecoder):
+        def __init__(self):
+            super().__init__()
+            self.spare = keras.layers.Dense(2)  # never called: Keras warns that build() left it unbuilt
+
+        def call(self, z, training=None):
+            assert not training, "called in training mode"
+            return super().call(z)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        checks.check_model_io(TrainingShy(), (3,), (28, 28, 1))
+    assert not [w for w in caught if "build()" in str(w.message)]
+
+
+@pytest.mark.parametrize("pack", [list, tuple])
+def test_a_failed_call_on_several_inputs_names_each_inputs_shape(pack):
+    class TwoInputs(keras.Model):
+        def call(self, inputs):
+            raise ValueError("this answer is broken")
+
+    x = pack([np.zeros((4, 3), "float32"), np.zeros((4, 2), "float32")])
+    with fails_with("model could not be called on a batch of shape (4, 3), (4, 2): ValueError: this answer is broken"):
+        checks.layer_steps(TwoInputs(), x=x)
+
+
+def test_check_encoder_takes_the_tuple_a_subclassed_encoder_returns():
+    class TupleEncoder(SubclassedEncoder):
+        def call(self, x):
+            return tuple(super().call(x))
+
+    checks.check_encoder(TupleEncoder(2), 2)
+    with pytest.raises(AssertionError, match="three outputs"):
+        checks.check_encoder(TupleEncoder(2, outputs=2), 2)
+
+
+def test_check_decoder_tries_codes_wider_than_the_prior():
+    class Recording(SubclassedDecoder):
+        def call(self, z):
+            codes.append(z)
+            return super().call(z)
+
+    codes = []
+    checks.check_decoder(Recording(), 16)
+    z = np.asarray(keras.ops.convert_to_numpy(codes[-1]))
+    assert z.shape == (8, 16) and 2.5 < z.std() < 3.5
+
+
+def test_check_widens_accepts_a_single_dense_layer():
+    assert checks.check_widens(keras.Sequential([keras.Input((2,)), keras.layers.Dense(784)])) == [2, 784]
+
+
+def test_layer_steps_read_a_layer_that_takes_a_list_after_a_computing_layer():
+    z = keras.Input((3,))
+    added = keras.layers.Add()([keras.layers.Dense(4)(z), keras.layers.Dense(4)(z)])
+    model = keras.Model(z, keras.layers.Dense(2)(added))
+    assert [step["layer"] for step in checks.layer_steps(model)] == ["Dense", "Dense", "Add", "Dense"]
+
+
+def test_layer_steps_list_the_layers_inside_a_model_never_the_model_itself():
+    class OpsOnly(keras.Model):
+        def call(self, x):
+            return keras.ops.relu(x)
+
+    assert checks.layer_steps(OpsOnly(), input_shape=(3,)) == []
+
+
+class _Split(keras.layers.Layer):
+    """Splits its input's features into two parts, returned as a list or a tuple."""
+
+    def __init__(self, pack):
+        super().__init__()
+        self.pack = pack
+
+    def call(self, x):
+        return self.pack([x[:, :2], x[:, 2:]])
+
+
+@pytest.mark.parametrize("pack", [list, tuple])
+def test_layer_steps_give_a_layer_with_several_outputs_its_first_outputs_shape(pack):
+    class Model(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense, self.split, self.out = keras.layers.Dense(5), _Split(pack), keras.layers.Dense(1)
+
+        def call(self, x):
+            first, _ = self.split(self.dense(x))
+            return self.out(first)
+
+    steps = checks.layer_steps(Model(), input_shape=(3,))
+    assert [(step["layer"], step["output"]) for step in steps] == [("Dense", (5,)), ("_Split", (2,)), ("Dense", (1,))]
+
+
+@pytest.mark.parametrize("function", [
+    lambda h: keras.ops.relu(h) + 5e-5,  # relu within 1e-4 where it is 0, but not within 1e-5
+    lambda h: keras.ops.where(h > 0, 2.0 * h, 0.3 * h),  # leaky on the negative side only
+    lambda h: keras.ops.where(h > 0, h + 5e-5, 0.3 * h),  # positive side off by 5e-5
+    lambda h: keras.ops.where(h > 0, h, 0.3 * h + 3e-4 * h * h),  # a slope that bends by a few 1e-4
+])
+def test_layer_steps_take_no_near_miss_for_an_activation(function):
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(2).standard_normal((16, 3)).astype("float32")
+    steps = checks.layer_steps(_Between(function), x=x)
+    assert _kinds(steps) == [("Dense", "linear"), ("Dense", "linear")]
+
+
+def test_layer_steps_find_a_leaky_relu_from_small_values():
+    keras.utils.set_random_seed(0)
+    x = 2e-3 * np.random.default_rng(2).standard_normal((16, 3)).astype("float32")  # between -1e-2 and 1e-2
+    steps = checks.layer_steps(_Between(lambda h: keras.ops.leaky_relu(h, 0.3)), x=x)
+    assert _kinds(steps) == [("Dense", "leaky_relu"), ("Dense", "linear")]
+
+
+def test_check_dense_stack_draws_scale_times_normal_codes_more_than_its_widest_layer():
+    class Wide(keras.Model):
+        """3 -> Dense(300, relu) -> Dense(300, relu) -> Dense(784, sigmoid), recording its inputs."""
+
+        def __init__(self):
+            super().__init__()
+            self.hidden = [keras.layers.Dense(300, activation="relu") for _ in range(2)]
+            self.out = keras.layers.Dense(784, activation="sigmoid")
+
+        def call(self, z):
+            codes.append(z)
+            return self.out(self.hidden[1](self.hidden[0](z)))
+
+    codes = []
+    assert checks.check_dense_stack(Wide(), 3) == [300, 300, 784]  # as many draws as 300 inputs would fit exactly
+    assert 2.8 < np.std(keras.ops.convert_to_numpy(codes[-1])) < 3.2
+    checks.check_dense_stack(Wide(), 3, scale=1.0)
+    assert 0.9 < np.std(keras.ops.convert_to_numpy(codes[-1])) < 1.1
+
+
+def test_check_dense_stack_builds_a_subclassed_decoder_whose_layers_are_built_in_part():
+    class HalfBuilt(SubclassedDecoder):
+        def __init__(self):
+            super().__init__()
+            self.hidden[0].build((None, 3))
+
+    assert checks.check_dense_stack(HalfBuilt(), 3) == [16, 32, 784]
+
+
+def test_check_dense_stack_refuses_a_head_shifted_by_5e_4():
+    z = keras.Input((3,))
+    h = keras.layers.Dense(784)(keras.layers.Dense(16, activation="relu")(z))
+    with pytest.raises(AssertionError, match="output is not a sigmoid of its last Dense layer"):
+        checks.check_dense_stack(keras.Model(z, keras.ops.sigmoid(h) + 5e-4), 3)
+
+
+def test_calls_into_and_calls_to_take_tuples_and_sets_and_put_the_profiler_back():
+    import sys
+
+    from vae_keras import decoders
+
+    previous = sys.getprofile()
+    _, called = checks.calls_into((decoders,), lambda: decoders.build_dense_decoder(2, hidden_units=(4,)))
+    assert called and sys.getprofile() is previous
+    for targets in ((math.dist,), {math.dist}):
+        assert checks.calls_to(targets, lambda: math.dist([0.0], [1.0])) == (1.0, ["dist"])
+        assert sys.getprofile() is previous
+
+
+def test_calls_to_names_a_method_by_its_qualified_name_and_passes_a_ufuncs_plain_attributes():
+    result, used = checks.calls_to([statistics.NormalDist.cdf], lambda: statistics.NormalDist().cdf(0.0))
+    assert (result, used) == (0.5, ["NormalDist.cdf"])
+    result, used = checks.calls_to([np.logaddexp], lambda: np.logaddexp.nin + float(np.logaddexp.reduce([0.0, 0.0])))
+    assert result == pytest.approx(2 + np.log(2)) and used == ["logaddexp"]
+
+
+def test_peak_memory_counts_only_what_the_call_adds_to_a_running_trace():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        kept = np.ones(10**6)  # 8 MB held before and during the call
+        np.ones(4 * 10**6).sum()  # a 32 MB peak before the call
+        _, peak = checks.peak_memory(lambda: 3)
+        assert 0 <= peak < 10**5 and kept.sum() == 10**6
+    finally:
+        tracemalloc.stop()
