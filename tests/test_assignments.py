@@ -1429,3 +1429,33 @@ def test_is_handout_reads_the_first_line_of_its_readme(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(ValueError, match="is neither empty nor an earlier hand-out"):
         assignments._check_handout_folder(str(tmp_path), str(tmp_path.parent / "course"), str(tmp_path.parent / "nb"))
+
+
+# --- nbgrader reads a notebook's folder: an autotests.yml there that lacks the kernel's templates ---------
+
+
+def with_autotest(folder):
+    """Adds an AUTOTEST line to the synthetic notebook's test cell, and beside it an autotests.yml with no
+    templates for python3 (nbgrader reads it from the notebook's folder before it starts a kernel)."""
+    path = Path(folder) / "00_synthetic.ipynb"
+    notebook = nbformat.read(path, as_version=4) if path.exists() else synthetic_notebook()
+    notebook.cells[4].source += "\n# AUTOTEST square(2)"
+    os.makedirs(folder, exist_ok=True)
+    nbformat.write(notebook, path)
+    (Path(folder) / "autotests.yml").write_text("julia: {}\n")
+    return path
+
+
+def test_student_versions_name_the_notebook_whose_autotests_nbgrader_cannot_read(course):
+    with_autotest(course / "notebooks")
+    with pytest.raises(ValueError, match=r"^notebooks.00_synthetic\.ipynb: 'python3'$"):
+        assignments.student_versions()
+    assert not (course / "student").exists()
+
+
+def test_leaked_answers_make_the_student_version_in_the_notebooks_folder(tmp_path, monkeypatch):
+    path = with_autotest(tmp_path / "course")
+    monkeypatch.chdir(tmp_path)  # no autotests.yml here: only the notebook's folder holds one
+    for given in (path, str(path), os.path.join("course", "00_synthetic.ipynb")):
+        with pytest.raises(KeyError, match="python3"):  # the folder's autotests.yml was read
+            assignments.leaked_answers(given)
