@@ -1008,6 +1008,7 @@ def test_layer_steps_give_a_layer_with_several_outputs_its_first_outputs_shape(p
 
 @pytest.mark.parametrize("function", [
     lambda h: keras.ops.relu(h) + 5e-5,  # relu within 1e-4 where it is 0, but not within 1e-5
+    lambda h: 1.0005 * keras.ops.tanh(h),  # tanh within a relative 1e-3, but not 1e-4
     lambda h: keras.ops.where(h > 0, 2.0 * h, 0.3 * h),  # leaky on the negative side only
     lambda h: keras.ops.where(h > 0, h + 5e-5, 0.3 * h),  # positive side off by 5e-5
     lambda h: keras.ops.where(h > 0, h, 0.3 * h + 3e-4 * h * h),  # a slope that bends by a few 1e-4
@@ -1093,3 +1094,15 @@ def test_peak_memory_counts_only_what_the_call_adds_to_a_running_trace():
         assert 0 <= peak < 10**5 and kept.sum() == 10**6
     finally:
         tracemalloc.stop()
+
+
+def test_calls_to_sees_a_ufunc_and_its_method_run_in_another_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def in_a_thread(function, *args):  # the profiler watches this thread only: the stand-in counts the worker's
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(function, *args).result()
+
+    for answer in (lambda: in_a_thread(np.logaddexp.reduce, [0.0, 0.0]), lambda: in_a_thread(np.logaddexp, 0.0, 0.0)):
+        result, used = checks.calls_to([np.logaddexp], answer)
+        assert result == pytest.approx(np.log(2)) and used == ["logaddexp"]
