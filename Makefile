@@ -1,9 +1,11 @@
 # `make run`: install everything, then train the default VAE on the embedded digits.
-# `make test`: the whole suite, in quick mode, in parallel (pytest-xdist, `--dist loadscope`: one test module,
-# one notebook, or one notebook's exercise grading per worker at a time; tests/notebook_order.py fails any
-# notebook cell that runs apart from its notebook's earlier cells). The TensorFlow leg runs 3 processes, as
-# its workers often wait on notebook kernels and subprocesses: the backend-dependent unit tests under JAX,
-# then every unit test, the exercises' grading, every notebook (nbval) and the browser test under TensorFlow.
+# `make test`: the whole suite, in quick mode, its two legs at once (each prints its report when it ends):
+# the backend-dependent unit tests under JAX (`make test-jax`), and every unit test, the exercises' grading,
+# every notebook (nbval) and the browser test under TensorFlow (`make test-tensorflow`). Both run in parallel
+# processes (pytest-xdist, `--dist loadscope`: one test module, one notebook, or one notebook's exercise
+# grading per worker at a time; tests/notebook_order.py fails any notebook cell that runs apart from its
+# notebook's earlier cells). Running the legs side by side keeps both cores busy while one leg's workers wait
+# on notebook kernels and subprocesses, or finish their last module.
 # `make test-colab`: what runs on Colab's stack (.ci/colab-versions.txt): every notebook and the exercises' grading.
 # `make test-oldest`: the suite in a fresh environment holding exactly the lower bounds of requirements.txt.
 # `make test-torch`: the backend-dependent unit tests under PyTorch.
@@ -13,7 +15,7 @@ PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 UNIT = -m "not notebooks and not backend_independent"
 OLDEST = $(CURDIR)/.venv-oldest
 
-.PHONY: install run test test-colab test-oldest test-torch check-claims mutation versions
+.PHONY: install run test test-jax test-tensorflow test-colab test-oldest test-torch check-claims mutation versions
 
 install:
 	$(PYTHON) -m pip install -r requirements.txt -e .
@@ -22,7 +24,12 @@ run: install
 	$(PYTHON) -m vae_keras train
 
 test:
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-jax test-tensorflow
+
+test-jax:
 	KERAS_BACKEND=jax $(PYTEST) -n 2 --dist loadscope tests $(UNIT)
+
+test-tensorflow:
 	KERAS_BACKEND=tensorflow $(PYTEST) -n 3 --dist loadscope notebooks tests --nbval-lax
 
 test-colab:
