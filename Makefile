@@ -1,11 +1,12 @@
 # `make run`: install everything, then train the default VAE on the embedded digits.
-# `make test`: the whole suite, in quick mode, its two legs at once (each prints its report when it ends):
-# the backend-dependent unit tests under JAX (`make test-jax`), and every unit test, the exercises' grading,
-# every notebook (nbval) and the browser test under TensorFlow (`make test-tensorflow`). Both run in parallel
-# processes (pytest-xdist, `--dist loadscope`: one test module, one notebook, or one notebook's exercise
-# grading per worker at a time; tests/notebook_order.py fails any notebook cell that runs apart from its
-# notebook's earlier cells). Running the legs side by side keeps both cores busy while one leg's workers wait
-# on notebook kernels and subprocesses, or finish their last module.
+# `make test`: the whole suite, in quick mode, in two legs: the backend-dependent unit tests under JAX
+# (`make test-jax`), then every unit test, the exercises' grading, every notebook (nbval) and the browser test
+# under TensorFlow (`make test-tensorflow`). Each runs in parallel processes (pytest-xdist, `--dist loadscope`:
+# one test module, one notebook, or one notebook's exercise grading per worker at a time, the slowest first;
+# tests/notebook_order.py fails any notebook cell that runs apart from its notebook's earlier cells). The
+# TensorFlow leg runs 3 processes, as its workers often wait on notebook kernels and subprocesses. The legs run
+# one after the other: side by side (make -j2) they took 10 min 36 s instead of about 9, as the processes'
+# threads then compete for the 2 cores (benchmarks/RESULTS.md).
 # `make test-colab`: what runs on Colab's stack (.ci/colab-versions.txt): every notebook and the exercises' grading.
 # `make test-oldest`: the suite in a fresh environment holding exactly the lower bounds of requirements.txt.
 # `make test-torch`: the backend-dependent unit tests under PyTorch.
@@ -23,8 +24,7 @@ install:
 run: install
 	$(PYTHON) -m vae_keras train
 
-test:
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-jax test-tensorflow
+test: test-jax test-tensorflow
 
 test-jax:
 	KERAS_BACKEND=jax $(PYTEST) -n 2 --dist loadscope tests $(UNIT)

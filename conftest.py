@@ -8,7 +8,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 # One thread per TensorFlow operation (and per NumPy BLAS call) in every process of the suite: it runs
 # several at once on few cores (workers, kernels, subprocesses), and its tiny models gain nothing from
-# threads, which then compete. It takes about a quarter less CPU time (benchmarks/RESULTS.md).
+# threads, which then compete. The TensorFlow leg took 774 CPU-s instead of 808 (benchmarks/RESULTS.md).
 for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
