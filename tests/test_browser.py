@@ -90,15 +90,24 @@ def prompts(page):
     return page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
 
 
+def dialog_text(page):
+    """The text of a JupyterLab dialog in front of the notebook (a modal one takes every click), or None."""
+    dialogs = page.locator(".jp-Dialog")
+    return " | ".join(dialogs.all_inner_texts()) if dialogs.count() else None
+
+
 def run_all_cells(page, tries=3):
     """Run → Run All Cells, from JupyterLab's menu bar, until the kernel takes the first cell.
 
     Under load a click can land before the notebook's widgets are wired up; it is then tried again.
+    A dialog in front of the notebook fails the test with its text (it once took every click for 30 s).
     """
     started = ("() => { const p = document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt');"
                " return p !== null && !['', '[ ]:'].includes(p.innerText.trim()); }")
     for attempt in range(tries):
         page.keyboard.press("Escape")
+        shown = dialog_text(page)
+        assert shown is None, f"JupyterLab shows a dialog in front of the notebook: {shown!r}"
         page.locator(".jp-Notebook .jp-CodeCell").first.click()
         page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         item = page.locator(".lm-Menu-item", has_text="Run All Cells").first
