@@ -100,14 +100,17 @@ def run_all_cells(page, tries=3):
     """Run → Run All Cells, from JupyterLab's menu bar, until the kernel takes the first cell.
 
     Under load a click can land before the notebook's widgets are wired up; it is then tried again.
-    A dialog in front of the notebook fails the test with its text (it once took every click for 30 s).
+    A dialog in front of the notebook is waited out; one still there after 30 s fails the test with its
+    text (under load one once took every click, and the failure said only that a click timed out).
     """
     started = ("() => { const p = document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt');"
                " return p !== null && !['', '[ ]:'].includes(p.innerText.trim()); }")
     for attempt in range(tries):
         page.keyboard.press("Escape")
-        shown = dialog_text(page)
-        assert shown is None, f"JupyterLab shows a dialog in front of the notebook: {shown!r}"
+        try:
+            page.locator(".jp-Dialog").first.wait_for(state="detached", timeout=30_000)
+        except Exception:
+            raise AssertionError(f"JupyterLab shows a dialog in front of the notebook: {dialog_text(page)!r}") from None
         page.locator(".jp-Notebook .jp-CodeCell").first.click()
         page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         item = page.locator(".lm-Menu-item", has_text="Run All Cells").first
