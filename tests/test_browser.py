@@ -28,7 +28,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 RUN_TIMEOUT_S = 300
 
 # The image's pixels, read in the page: the decoded PNG drawn on a canvas, as a list of grey values.
+# Reads the image's grey levels, or null while the widget is swapping in a new image (the check and the read run
+# in one JavaScript task, so the image cannot change between them).
 PIXELS_JS = """(img) => {
+    if (!img.complete || img.naturalWidth === 0) return null;
     const canvas = document.createElement("canvas");
     canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
     const context = canvas.getContext("2d");
@@ -38,6 +41,15 @@ PIXELS_JS = """(img) => {
     for (let i = 0; i < rgba.length; i += 4) grey.push(rgba[i]);
     return grey;
 }"""
+
+
+def pixels(image, timeout_s=30):
+    """The grey levels of a loaded <img>, waiting out the moments when the widget is loading a new one."""
+    deadline = time.time() + timeout_s
+    while (grey := image.evaluate(PIXELS_JS)) is None:
+        assert time.time() < deadline, f"the decoded image did not load in {timeout_s} s"
+        time.sleep(0.2)
+    return grey
 
 
 def free_port():
@@ -161,8 +173,7 @@ def test_notebook_04_runs_in_jupyterlab_and_its_slider_redraws_the_decoded_image
             image = widget.locator("img").first
             track = widget.locator(".widget-slider .noUi-target, .widget-slider .slider").first
             assert track.count() == 1 and image.count() == 1
-            page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-            before = image.evaluate(PIXELS_JS)
+            before = pixels(image)
 
             box = track.bounding_box()
             handle = widget.locator(".widget-slider .noUi-handle").first.bounding_box()
@@ -173,8 +184,7 @@ def test_notebook_04_runs_in_jupyterlab_and_its_slider_redraws_the_decoded_image
 
             deadline = time.time() + 30
             while True:
-                page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-                after = image.evaluate(PIXELS_JS)
+                after = pixels(image)
                 if after != before:
                     break
                 assert time.time() < deadline, "moving the slider did not change the decoded image"
