@@ -8,24 +8,46 @@ Under JAX every new model compiles its steps afresh, even when an identical mode
 compiled a moment ago (the saved and loaded copies of one VAE, or the same architecture
 built in two tests). A compilation cache for this session, keyed by the computation
 itself, lets them share the work; it lives in a temporary folder removed at the end.
+
+pytest-xdist's controller process loads this file too but runs no test, so it does not load the
+backend (seconds of CPU for TensorFlow).
 """
 
 import shutil
 import tempfile
 
-import keras
-import matplotlib.pyplot as plt
 import pytest
 
 import vae_keras
 
-if keras.backend.backend() == "jax":
-    import jax
 
-    _JAX_CACHE = tempfile.mkdtemp(prefix="vae_keras_jax_cache_")
-    jax.config.update("jax_compilation_cache_dir", _JAX_CACHE)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+_JAX_CACHE = None
+
+
+def runs_no_test(config):
+    """True in pytest-xdist's controller process: its workers run the tests, each loading the backend."""
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+
+
+def pytest_configure(config):
+    """Under JAX, a compilation cache for this process, set before any test module compiles anything."""
+    global _JAX_CACHE
+    if runs_no_test(config):
+        return
+    import keras
+
+    if keras.backend.backend() == "jax":
+        import jax
+
+        _JAX_CACHE = tempfile.mkdtemp(prefix="vae_keras_jax_cache_")
+        jax.config.update("jax_compilation_cache_dir", _JAX_CACHE)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+
+
+def pytest_unconfigure(config):
+    if _JAX_CACHE:
+        shutil.rmtree(_JAX_CACHE, ignore_errors=True)
 
 
 TRAIN_EPOCHS = 3
@@ -58,14 +80,11 @@ def trained_vae(trained):
     return trained[0]
 
 
-def pytest_sessionfinish(session, exitstatus):
-    if keras.backend.backend() == "jax":
-        shutil.rmtree(_JAX_CACHE, ignore_errors=True)
-
-
 @pytest.fixture
 def close_figures():
     """Closes every matplotlib figure a test opened."""
+    import matplotlib.pyplot as plt
+
     yield
     plt.close("all")
 
