@@ -20,7 +20,6 @@ import pytest
 
 import vae_keras
 
-
 _JAX_CACHE = None
 
 
