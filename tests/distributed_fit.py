@@ -1,10 +1,13 @@
 """Trains one VAE on one device and on two, and prints what tests/test_distribution.py checks, as JSON.
+Under JAX it then runs the main command with --all-devices (`main_command`: its exit status and output).
 
 Run in a fresh process (the devices must exist before the backend starts): under JAX with
 XLA_FLAGS=--xla_force_host_platform_device_count=2; under TensorFlow it makes two logical CPUs.
 Usage: python tests/distributed_fit.py OUTPUT_FOLDER
 """
 
+import contextlib
+import io
 import json
 import os
 import sys
@@ -65,4 +68,14 @@ for name, chosen in [("one", every_device[:1]), ("two", every_device)]:
         "reloaded_matches": bool(np.allclose(loaded.decode(z), vae.decode(z), atol=1e-6)),
         "elbo": evaluation.elbo(vae, x_test),
     }
+
+if BACKEND == "jax":  # the main command, as `python -m vae_keras train --all-devices ...` runs it
+    from vae_keras.__main__ import main
+
+    output = os.path.join(sys.argv[1], "main_command")
+    argv = ["train", "--all-devices", "--epochs", "2", "--max-train", "257", "--max-test", "65", "--batch-size", "64",
+            "--cosine-decay", "--verbose", "0", "--output", output]
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        status = main(argv)
+    results["main_command"] = {"status": status, "stdout": printed.getvalue(), "output": output}
 print(json.dumps(results))

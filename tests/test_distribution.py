@@ -70,15 +70,12 @@ def test_jax_refuses_batches_that_do_not_split_evenly(monkeypatch):
 
 
 @pytest.mark.skipif(keras.backend.backend() != "jax", reason="two host devices from XLA_FLAGS: JAX")
-def test_the_main_command_trains_on_all_devices_and_its_schedule_ends_with_training(tmp_path):
-    environment = {**os.environ, "KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
-    argv = [sys.executable, "-m", "vae_keras", "train", "--all-devices", "--epochs", "2", "--max-train", "257",
-            "--max-test", "65", "--batch-size", "64", "--cosine-decay", "--verbose", "0", "--output", str(tmp_path)]
-    done = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "Training on 2 devices" in done.stdout
-    assert "using 256 training and 64 test examples (multiples of 2)" in done.stdout
-    vae = keras.saving.load_model(tmp_path / "vae.keras")
+def test_the_main_command_trains_on_all_devices_and_its_schedule_ends_with_training(runs):
+    command = runs["main_command"]  # `train --all-devices --epochs 2 --max-train 257 --batch-size 64 --cosine-decay`
+    assert command["status"] == 0
+    assert "Training on 2 devices" in command["stdout"]
+    assert "using 256 training and 64 test examples (multiples of 2)" in command["stdout"]
+    vae = keras.saving.load_model(Path(command["output"]) / "vae.keras")
     steps = int(keras.ops.convert_to_numpy(vae.optimizer.iterations))
     assert steps == 2 * 4  # 2 epochs of the 256 images kept, in batches of 64 (257 would make 5 a epoch)
     assert vae.optimizer.get_config()["learning_rate"]["config"]["decay_steps"] == steps  # ends with training
