@@ -42,6 +42,18 @@ def test_history_loss_is_reconstruction_plus_kl_when_beta_is_one(trained):
     assert np.all(logs["kl_loss"] >= 0)
 
 
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                    reason="TensorFlow traces a step twice when its first run creates variables")
+def test_a_new_models_first_fit_traces_its_training_step_once(digits, monkeypatch):
+    """The optimizer's variables exist before fit traces the first step, so the step is traced once, not twice."""
+    vae = vae_keras.build_vae(seed=0)
+    traces, step = [], vae.tensorflow_train_step
+    monkeypatch.setattr(vae, "tensorflow_train_step", lambda data: traces.append(data) or step(data))
+    vae.fit(digits.x_train[:80], epochs=2, batch_size=32, verbose=0)  # 3 steps an epoch, the last one short
+    assert len(traces) == 1
+    assert int(vae.optimizer.iterations.numpy()) == 6
+
+
 def test_metrics_are_the_three_loss_trackers(trained_vae):
     assert [metric.name for metric in trained_vae.metrics] == list(LOSS_NAMES)
 

@@ -156,12 +156,22 @@ class VAE(keras.Model):
         """`keras.Model.fit` on x, its own target, after `validation.check_fit_data`; stops (and warns)
         on a non-finite loss unless `callbacks` hold a `keras.callbacks.TerminateOnNaN`."""
         x, validation_data = validation.check_fit_data(self, x, y, batch_size, epochs, validation_data)
+        self._build_optimizer()
         callbacks, guard = with_non_finite_stop(callbacks)
         history = super().fit(x, None, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
                               validation_split=validation_split, validation_data=validation_data, **kwargs)
         if guard is not None and guard.stopped_at is not None:
             warnings.warn(guard.message(), RuntimeWarning, stacklevel=2)
         return history
+
+    def _build_optimizer(self):
+        """Creates the optimizer's variables before `fit` traces the first step. Keras's TensorFlow trainer
+        otherwise creates them inside that trace (JAX and PyTorch build them first), and a `tf.function`
+        whose first run creates variables is traced twice: the first fit of each model would cost twice."""
+        optimizer = getattr(self, "optimizer", None)
+        if keras.backend.backend() == "tensorflow" and optimizer is not None and not optimizer.built:
+            with self.distribute_strategy.scope():
+                optimizer.build(self.trainable_variables)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.evaluate` on x (arrays checked as in `fit`): the mean loss and its two terms."""
