@@ -108,6 +108,17 @@ def dialog_text(page):
     return " | ".join(dialogs.all_inner_texts()) if dialogs.count() else None
 
 
+def choose_the_notebooks_kernel(page):
+    """Under load JupyterLab sometimes asks which kernel to start (its kernel list came late): Python 3, as a
+    person would answer, the kernel the notebook names."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    if dialog.count():
+        dialog.locator("select").first.select_option(label="Python 3 (ipykernel)")
+        dialog.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        dialog.wait_for(state="detached", timeout=30_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+
+
 def run_all_cells(page, tries=3):
     """Run → Run All Cells, from JupyterLab's menu bar, until the kernel takes the first cell.
 
@@ -118,6 +129,7 @@ def run_all_cells(page, tries=3):
     started = ("() => { const p = document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt');"
                " return p !== null && !['', '[ ]:'].includes(p.innerText.trim()); }")
     for attempt in range(tries):
+        choose_the_notebooks_kernel(page)
         page.keyboard.press("Escape")
         try:
             page.locator(".jp-Dialog").first.wait_for(state="detached", timeout=30_000)
