@@ -27,9 +27,9 @@ NOTEBOOK = ROOT / "notebooks" / "04_generating_new_data.ipynb"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 RUN_TIMEOUT_S = 300
 
-# The image's pixels, read in the page: the decoded PNG drawn on a canvas, as a list of grey values.
-# Reads the image's grey levels, or null while the widget is swapping in a new image (the check and the read run
-# in one JavaScript task, so the image cannot change between them).
+# The image's pixels, read in the page: the decoded PNG drawn on a canvas, as a list of grey values; null while
+# the widget is swapping in a new image (the check and the read run in one JavaScript task, so the image cannot
+# change between them).
 PIXELS_JS = """(img) => {
     if (!img.complete || img.naturalWidth === 0) return null;
     const canvas = document.createElement("canvas");
@@ -73,11 +73,12 @@ def jupyterlab(tmp_path):
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "VAE_KERAS_QUICK": "1", "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    log = (tmp_path / "jupyterlab.log").open("w")  # the server's log, its kernel's stderr too
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--allow-root"],
-        env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "jupyterlab.log").open("w"))  # its kernel's, too
+        env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
@@ -87,7 +88,8 @@ def jupyterlab(tmp_path):
         except OSError:
             if server.poll() is not None or time.time() > deadline:
                 server.kill()
-                pytest.fail("JupyterLab did not start within 60 s")
+                log.close()
+                pytest.fail(f"JupyterLab did not start within 60 s; its log: {Path(log.name).read_text()[-3000:]}")
             time.sleep(0.5)
     yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}"
     server.terminate()
@@ -95,6 +97,7 @@ def jupyterlab(tmp_path):
         server.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.kill()
+    log.close()
 
 
 def prompts(page):
