@@ -54,6 +54,32 @@ def test_a_new_models_first_fit_traces_its_training_step_once(digits, monkeypatc
     assert int(vae.optimizer.iterations.numpy()) == 6
 
 
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                    reason="Keras's TensorFlow trainer makes a tf.data iterator per epoch, and one more unless told the count")
+@pytest.mark.parametrize("batch_size, steps", [(32, 3), (None, 3), (16, 5)])  # 80 examples: the last batch short
+def test_each_epoch_makes_one_data_iterator_and_trains_on_the_same_batches(digits, monkeypatch, batch_size, steps):
+    """The batches of an epoch are counted for Keras, which then makes one tf.data iterator per epoch (not two);
+    every batch is still trained on, in the same order: the weights equal those of Keras's own fit."""
+    from tensorflow.python.data.ops import dataset_ops
+
+    x, validation = digits.x_train[:80], digits.x_test[:40]
+    made, make = [], dataset_ops.DatasetV2.__iter__
+    monkeypatch.setattr(dataset_ops.DatasetV2, "__iter__", lambda dataset: made.append(1) or make(dataset))
+    vae = vae_keras.build_vae(seed=0)
+    vae.fit(x, epochs=4, batch_size=batch_size, validation_data=validation, shuffle=False, verbose=0)
+    assert int(vae.optimizer.iterations.numpy()) == 4 * steps
+    validated = 2 * 4  # Keras's evaluate makes two iterators each epoch, whatever it is told
+    assert len(made) - validated == 4 + 1  # one per epoch, and one left over at the end
+
+    trained = {}
+    for name, fit in [("ours", vae_keras.VAE.fit), ("keras", keras.Model.fit)]:  # ours counts the steps, Keras not
+        keras.utils.set_random_seed(1)  # the same shuffles for both
+        trained[name] = vae_keras.build_vae(seed=0)
+        fit(trained[name], x, epochs=2, batch_size=batch_size, shuffle=True, verbose=0)
+    for ours, keras_own in zip(trained["ours"].get_weights(), trained["keras"].get_weights()):
+        np.testing.assert_array_equal(ours, keras_own)
+
+
 def test_metrics_are_the_three_loss_trackers(trained_vae):
     assert [metric.name for metric in trained_vae.metrics] == list(LOSS_NAMES)
 

@@ -157,6 +157,8 @@ class VAE(keras.Model):
         on a non-finite loss unless `callbacks` hold a `keras.callbacks.TerminateOnNaN`."""
         x, validation_data = validation.check_fit_data(self, x, y, batch_size, epochs, validation_data)
         self._build_optimizer()
+        if keras.backend.backend() == "tensorflow" and not validation_split:
+            batch_size, kwargs = _epoch_steps(x, batch_size, kwargs)
         callbacks, guard = with_non_finite_stop(callbacks)
         history = super().fit(x, None, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
                               validation_split=validation_split, validation_data=validation_data, **kwargs)
@@ -235,6 +237,20 @@ class VAE(keras.Model):
         for part in ("encoder", "decoder"):
             config[part] = keras.saving.deserialize_keras_object(config[part])
         return cls(**config)
+
+
+def _epoch_steps(x, batch_size, kwargs):
+    """(batch_size, kwargs) for `fit`, with `steps_per_epoch` counted for arrays (under TensorFlow).
+
+    Keras's TensorFlow trainer, when `steps_per_epoch` is None, makes a new tf.data iterator at the
+    start of every epoch and another, never used, at its end; given the count, it makes one per epoch.
+    That halves the cost which dominates a small model's epoch on a CPU (a quarter of its fit); the
+    batches, and so the weights, stay the same.
+    """
+    if kwargs.get("steps_per_epoch") is not None or not validation.is_array_like(x):
+        return batch_size, kwargs
+    batch_size = batch_size or 32  # Keras's default for arrays; given steps, Keras would derive another
+    return batch_size, {**kwargs, "steps_per_epoch": math.ceil(len(x) / batch_size)}
 
 
 def _in_batches(model, x, batch_size):
