@@ -12,6 +12,9 @@
 # `make test-torch`: the backend-dependent unit tests under PyTorch.
 # `make check-claims`: full-mode runs of the notebooks, checking each number their text depends on.
 PYTHON ?= python
+# Python's default: each of the suite's processes reuses the bytecode of the test modules (rewritten by pytest)
+# and of the library instead of compiling them again (2 CPU-s per pytest process where this is set).
+unexport PYTHONDONTWRITEBYTECODE
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider
 UNIT = -m "not notebooks and not backend_independent"
 OLDEST = $(CURDIR)/.venv-oldest
