@@ -55,13 +55,14 @@ def test_a_new_models_first_fit_traces_its_training_step_once(digits, monkeypatc
 
 
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow",
-                    reason="Keras's TensorFlow trainer makes a tf.data iterator per epoch, and one more unless told the count")
+                    reason="Keras's TensorFlow trainer makes tf.data iterators; told the count, one per epoch")
 def test_each_epoch_makes_one_data_iterator_and_trains_on_the_same_batches(digits, monkeypatch):
     """The batches of an epoch are counted for Keras, which then makes one tf.data iterator per epoch (not two);
     every batch is still trained on, in the same order: the weights equal those of Keras's own fit. No batch
     size is given: Keras's default of 32 must stay (given a count of steps alone, Keras derives another)."""
-    batch_size, steps = None, 3  # 80 examples: batches of 32, 32 and 16
     from tensorflow.python.data.ops import dataset_ops
+
+    batch_size, steps = None, 3  # 80 examples: batches of 32, 32 and 16
 
     x, validation = digits.x_train[:80], digits.x_test[:40]
     made, make = [], dataset_ops.DatasetV2.__iter__
